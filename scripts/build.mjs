@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Builds everything tsrun runs from, with no network: the JSON Schema
+// validators (compiled to standalone code), one bundled file for the CLI,
+// and the C helper (system C compiler). Run by `npm install`/`npm ci`.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { buildValidators } from './build-validators.mjs';
+
+const top = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(top, 'dist');
+mkdirSync(dist, { recursive: true });
+
+buildValidators(join(top, 'build', 'validators'));
+
+const { version } = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8'));
+await build({
+  entryPoints: [join(top, 'src/cli/main.ts')],
+  outfile: join(dist, 'tsrun.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  banner: { js: '#!/usr/bin/env node' },
+  define: { TSRUN_VERSION: JSON.stringify(version) },
+  // yargs renders --help only; it is ESM and loaded from node_modules when asked for.
+  external: ['yargs'],
+  logLevel: 'warning',
+});
+chmodSync(join(dist, 'tsrun.js'), 0o755);
+
+const native = join(top, 'src', 'native');
+const sources = readdirSync(native).filter((f) => f.endsWith('.c')).map((f) => join(native, f));
+const cc = process.env.CC || 'cc';
+execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-Werror', '-o', join(dist, 'tsrun-helper'), ...sources], { stdio: 'inherit' });

@@ -1,0 +1,96 @@
+import { mkdirSync, readFileSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { UserError } from '../util/errors';
+import { CgroupLayout, Hierarchy, hierarchyKey, ownCgroups } from './layout';
+
+// A container's cgroup: one directory per hierarchy. tsrun creates and
+// removes only these; the host's hierarchies are never changed.
+export class Cgroup {
+  constructor(readonly layout: CgroupLayout, readonly path: string) {}
+
+  // The container's directory in a hierarchy, on the host.
+  dir(h: Hierarchy): string {
+    // A hierarchy mounted from a sub-root (as inside a container) shows paths relative to it.
+    const rel = h.root !== '/' && this.path.startsWith(h.root + '/') ? this.path.slice(h.root.length) : this.path;
+    return join(h.mountPoint, rel);
+  }
+
+  dirs(): string[] {
+    return this.layout.hierarchies.map((h) => this.dir(h));
+  }
+
+  create(): void {
+    for (const h of this.layout.hierarchies) {
+      if (h.version === 1 && h.controllers.includes('cpuset')) createCpuset(h.mountPoint, this.dir(h));
+      else mkdirSync(this.dir(h), { recursive: true });
+    }
+  }
+
+  addProcess(pid: number): void {
+    for (const d of this.dirs()) {
+      try {
+        writeFileSync(join(d, 'cgroup.procs'), String(pid));
+      } catch (e) {
+        throw new UserError(`linux.cgroupsPath: cannot move the init into ${d}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  // The pids in the container's cgroup (from the first hierarchy that has it).
+  pids(): number[] {
+    for (const d of this.dirs()) {
+      try {
+        return readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+      } catch {
+        continue;
+      }
+    }
+    return [];
+  }
+
+  exists(): boolean {
+    return this.dirs().some((d) => existsSync(d));
+  }
+
+  // Removes the directories; fails with EBUSY while a process is left in one.
+  remove(): void {
+    for (const d of this.dirs()) {
+      try {
+        rmdirSync(d);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+  }
+}
+
+// A new v1 cpuset cgroup starts with no cpus and no mems, and refuses
+// tasks until it has some: each new level inherits its parent's.
+function createCpuset(mountPoint: string, dir: string): void {
+  const parts = dir.slice(mountPoint.length).split('/').filter(Boolean);
+  let parent = mountPoint;
+  for (const part of parts) {
+    const d = join(parent, part);
+    if (!existsSync(d)) mkdirSync(d);
+    for (const f of ['cpuset.cpus', 'cpuset.mems']) {
+      if (readFileSync(join(d, f), 'utf8').trim() === '') writeFileSync(join(d, f), readFileSync(join(parent, f), 'utf8').trim());
+    }
+    parent = d;
+  }
+}
+
+// linux.cgroupsPath: absolute paths are used as given; relative ones are
+// placed under tsrun's own cgroup, as runc does; absent means /tsrun/<id>.
+export function resolveCgroupPath(layout: CgroupLayout, cgroupsPath: string | undefined, id: string): string {
+  if (!cgroupsPath) return `/tsrun/${id}`;
+  if (cgroupsPath.startsWith('/')) {
+    const p = posix.normalize(cgroupsPath);
+    // The root is everyone's cgroup: tsrun would kill and remove what is not the container's.
+    if (p === '/') throw new UserError('linux.cgroupsPath: must not be the root cgroup');
+    return p;
+  }
+  const own = ownCgroups();
+  const first = layout.hierarchies[0];
+  const base = first ? own.get(hierarchyKey(first)) ?? '/' : '/';
+  return posix.join(base, cgroupsPath);
+}

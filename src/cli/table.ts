@@ -1,0 +1,66 @@
+// The CLI as data: the parser and the help text (yargs) both read it, so
+// they cannot disagree. Names and flags follow runc, since engines call
+// tsrun exactly as they call runc.
+
+export interface OptionDef {
+  name: string;
+  alias?: string;
+  type: 'boolean' | 'string' | 'number';
+  describe: string;
+  default?: string | number | boolean;
+}
+
+export interface CommandDef {
+  name: string;
+  describe: string;
+  positionals: { name: string; required: boolean; describe: string }[];
+  options: OptionDef[];
+}
+
+export const GLOBAL_OPTIONS: OptionDef[] = [
+  { name: 'root', type: 'string', default: '/run/tsrun', describe: 'directory for container state (tmpfs recommended)' },
+  { name: 'log', type: 'string', describe: 'write log lines to this file (engines read the last error from it)' },
+  { name: 'log-format', type: 'string', default: 'text', describe: 'log format: text or json' },
+  { name: 'debug', type: 'boolean', describe: 'log debug lines too' },
+  { name: 'trace', type: 'boolean', describe: 'print every step of the plan to stderr before running it' },
+  { name: 'systemd-cgroup', type: 'boolean', describe: 'use systemd to manage cgroups (needs systemd running)' },
+  { name: 'rootless', type: 'string', describe: 'ignored; accepted for runc compatibility' },
+  { name: 'criu', type: 'string', describe: 'ignored; accepted for runc compatibility' },
+  { name: 'version', alias: 'v', type: 'boolean', describe: 'print the version' },
+  { name: 'help', alias: 'h', type: 'boolean', describe: 'show help' },
+];
+
+const ID = { name: 'container-id', required: true, describe: 'the container id' };
+
+const CREATE_OPTIONS: OptionDef[] = [
+  { name: 'bundle', alias: 'b', type: 'string', default: '.', describe: 'bundle directory (holds config.json)' },
+  { name: 'console-socket', type: 'string', describe: 'unix socket that receives the pty master' },
+  { name: 'pid-file', type: 'string', describe: 'write the init pid to this file' },
+  { name: 'no-pivot', type: 'boolean', describe: 'move the rootfs and chroot instead of pivot_root' },
+  { name: 'no-new-keyring', type: 'boolean', describe: 'keep the caller\'s session keyring' },
+  { name: 'preserve-fds', type: 'number', default: 0, describe: 'pass this many fds (from 3 up) to the process' },
+];
+
+export const COMMANDS: CommandDef[] = [
+  { name: 'create', describe: 'create a container; its process waits for start', positionals: [ID], options: CREATE_OPTIONS },
+  { name: 'start', describe: 'start the process of a created container', positionals: [ID], options: [] },
+  { name: 'state', describe: 'print the state of a container as JSON', positionals: [ID], options: [] },
+  {
+    name: 'kill', describe: 'send a signal to the container init (default SIGTERM)',
+    positionals: [ID, { name: 'signal', required: false, describe: 'name (TERM, SIGTERM) or number' }],
+    options: [{ name: 'all', alias: 'a', type: 'boolean', describe: 'signal every process in the container' }],
+  },
+  {
+    name: 'delete', describe: 'delete a stopped container', positionals: [ID],
+    options: [{ name: 'force', alias: 'f', type: 'boolean', describe: 'kill it first if it runs; succeed if it does not exist' }],
+  },
+  {
+    name: 'run', describe: 'create and start a container, wait for it and delete it', positionals: [ID],
+    options: [...CREATE_OPTIONS, { name: 'detach', alias: 'd', type: 'boolean', describe: 'return once started' }],
+  },
+  {
+    name: 'plan', describe: 'print the steps create would take, without taking them',
+    positionals: [{ name: 'container-id', required: false, describe: 'the container id (default: plan)' }],
+    options: [CREATE_OPTIONS[0], CREATE_OPTIONS[3]],
+  },
+];

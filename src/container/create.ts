@@ -1,0 +1,114 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { Cgroup, resolveCgroupPath } from '../cgroups/manager';
+import { runHelper, type RunningHelper } from '../native/helper-process';
+import { Op, SyncTag } from '../native/protocol';
+import { compilePlan, formatPlan } from '../plan/compile';
+import type { PlanOp } from '../plan/types';
+import { loadBundle } from '../spec/load';
+import type { IdMapping, Spec } from '../spec/types';
+import { UserError } from '../util/errors';
+import { errnoText } from '../util/errno';
+import { destroyContainer } from './destroy';
+import { runHooks } from './hooks';
+import { hostFacts } from './host';
+import { ociState } from './oci-state';
+import { readProcStat } from './proc';
+import { ContainerDir, type ContainerRecord } from './record';
+
+export interface CreateOptions {
+  root: string;
+  id: string;
+  bundle: string;
+  pidFile?: string;
+  consoleSocket?: string;
+  noPivot: boolean;
+  preserveFds: number;
+  trace: boolean;
+  // run in the foreground: the helper stays the init's parent and exits with its code.
+  foreground: boolean;
+}
+
+export interface Created {
+  dir: ContainerDir;
+  record: ContainerRecord;
+  helper: RunningHelper;
+}
+
+function mapText(maps: IdMapping[] | undefined): string {
+  return (maps ?? []).map((m) => `${m.containerID} ${m.hostID} ${m.size}`).join('\n') + '\n';
+}
+
+// runc's wording, which engines map to exit code 127 or 126.
+function execFailure(op: PlanOp | undefined, errno: number): string | undefined {
+  if (op?.code !== Op.ResolveExec) return undefined;
+  const name = op.args[0] as string;
+  if (errno === 2 && !name.includes('/')) return `process.args[0]: exec: "${name}": executable file not found in $PATH`;
+  if (errno === 2) return `process.args[0]: exec: "${name}": stat ${name}: no such file or directory`;
+  if (errno === 13) return `process.args[0]: exec: "${name}": permission denied`;
+  return `process.args[0]: exec: "${name}": ${errnoText(errno)}`;
+}
+
+function writePidFile(path: string, pid: number): void {
+  const tmp = `${path}.tsrun-tmp`;
+  writeFileSync(tmp, String(pid));
+  renameSync(tmp, path);
+}
+
+// create: validate, claim the id, compile the plan, let the helper run it,
+// and answer its sync points. Any failure undoes everything.
+export async function createContainer(o: CreateOptions): Promise<Created> {
+  const host = hostFacts();
+  const { bundle, rootfs, spec } = loadBundle(o.bundle, host.lastCap);
+  if (spec.process?.terminal) {
+    throw new UserError('process.terminal: terminals are not supported by tsrun yet');
+  }
+  const dir = new ContainerDir(o.root, o.id);
+  const cgroupPath = resolveCgroupPath(host.cgroupLayout, spec.linux?.cgroupsPath, o.id);
+  const cgroup = new Cgroup(host.cgroupLayout, cgroupPath);
+  const plan = compilePlan({
+    spec, id: o.id, bundle, rootfs, fifoPath: dir.fifo, cgroupPath,
+    noPivot: o.noPivot, foreground: o.foreground, preserveFds: o.preserveFds, host,
+  });
+  if (o.trace) process.stderr.write(formatPlan(plan) + '\n');
+
+  dir.claim();
+  let record: ContainerRecord = {
+    id: o.id, creating: { pid: process.pid }, pid: 0, pidStartTime: '', bundle, rootfs,
+    created: new Date().toISOString(), cgroupPath, spec,
+  };
+  let pid = 0;
+  try {
+    dir.write(record);
+    cgroup.create();
+    const hookState = () => ociState({ ...record, pid }, 'creating');
+    const helper = await runHelper(plan, bundle, o.preserveFds, {
+      onPid: (p) => { pid = p; },
+      onSync: async (tag) => {
+        if (tag === SyncTag.Cloned) {
+          writeIdMaps(pid, spec);
+          cgroup.addProcess(pid);
+        } else if (tag === SyncTag.RuntimeHooks) {
+          await runHooks('prestart', spec.hooks?.prestart, hookState());
+          await runHooks('createRuntime', spec.hooks?.createRuntime, hookState());
+        }
+      },
+      describeFailure: (index, errno) => execFailure(plan.ops[index], errno),
+    });
+    const stat = readProcStat(pid);
+    if (!stat) throw new UserError('the container init exited right after it was set up');
+    record = { ...record, creating: undefined, pid, pidStartTime: stat.startTime };
+    dir.write(record);
+    if (o.pidFile) writePidFile(o.pidFile, pid);
+    return { dir, record, helper };
+  } catch (e) {
+    destroyContainer(dir, { ...record, pid, pidStartTime: readProcStat(pid)?.startTime ?? '' }, cgroup);
+    throw e;
+  }
+}
+
+function writeIdMaps(pid: number, spec: Spec): void {
+  const userNs = spec.linux?.namespaces?.find((n) => n.type === 'user');
+  if (!userNs || userNs.path) return;
+  writeFileSync(`/proc/${pid}/uid_map`, mapText(spec.linux?.uidMappings));
+  writeFileSync(`/proc/${pid}/gid_map`, mapText(spec.linux?.gidMappings));
+}

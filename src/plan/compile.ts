@@ -1,0 +1,58 @@
+import { Op, SyncTag } from '../native/protocol';
+import type { CompileInput } from './context';
+import { planNamespaces } from './namespaces';
+import { op } from './ops';
+import { processExecOps, processSetupOps } from './process';
+import { rootfsOps } from './rootfs';
+import type { Plan, PlanOp } from './types';
+
+// config.json -> the ordered list of steps the helper takes. Pure: all host
+// facts come in through `input.host`.
+export function compilePlan(input: CompileInput): Plan {
+  const { spec } = input;
+  const ns = planNamespaces(spec);
+  const inUserNs = ns.has('user');
+  const ops: PlanOp[] = [];
+
+  // In the helper, on the host.
+  ops.push(op.openFifo(input.fifoPath));
+  ops.push(...ns.beforeClone);
+  ops.push(op.clone(ns.cloneFlags, ns.created.filter((t) => t !== 'cgroup' && t !== 'time'), input.foreground));
+
+  // In the init.
+  ops.push(op.sync(SyncTag.Cloned, inUserNs ? 'write the id maps and place the init in its cgroup' : 'place the init in its cgroup', 'linux'));
+  if (inUserNs) {
+    ops.push(op.setresgid(0, 'linux.gidMappings'), op.setresuid(0, 'linux.uidMappings'));
+  }
+  ops.push(...ns.afterCgroup);
+  if (spec.process?.oomScoreAdj !== undefined) {
+    ops.push(op.writeFile('/proc/self/oom_score_adj', String(spec.process.oomScoreAdj), 'process.oomScoreAdj'));
+  }
+  if (spec.hostname !== undefined && ns.isNew('uts')) ops.push(op.sethostname(spec.hostname));
+  if (spec.domainname !== undefined && ns.isNew('uts')) ops.push(op.setdomainname(spec.domainname));
+
+  const hooks = spec.hooks ?? {};
+  const runtimeHooks = (hooks.prestart?.length ?? 0) + (hooks.createRuntime?.length ?? 0) > 0;
+  const hooksSync = runtimeHooks ? [op.sync(SyncTag.RuntimeHooks, 'run the prestart and createRuntime hooks', 'hooks')] : [];
+  ops.push(...rootfsOps(input, inUserNs, hooksSync));
+  ops.push(...processSetupOps(spec));
+
+  if (spec.process) {
+    ops.push(...processExecOps(input));
+  } else {
+    // No process: the container can be created, but start has nothing to run.
+    ops.push(op.ready(), op.waitFifo());
+  }
+  return { ops, waitForInit: input.foreground };
+}
+
+// The plan as text, one numbered step per line, for `--trace` and `tsrun plan`.
+export function formatPlan(plan: Plan): string {
+  const cloneAt = plan.ops.findIndex((o) => o.code === Op.Clone);
+  return plan.ops
+    .map((o, i) => {
+      const who = i <= cloneAt ? 'helper' : 'init  ';
+      return `${String(i).padStart(3)}  ${who}  ${o.step}    [${o.field}]`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,33 @@
+import type { CgroupLayout } from '../cgroups/layout';
+import type { Spec } from '../spec/types';
+
+// What the plan compiler knows about the host; injected so that the
+// compiler stays a pure function that unit tests can run without root.
+export interface HostFacts {
+  lastCap: number;
+  cgroupLayout: CgroupLayout;
+  statKind(path: string): 'dir' | 'file' | 'missing';
+}
+
+export interface CompileInput {
+  spec: Spec;
+  id: string;
+  bundle: string; // absolute
+  rootfs: string; // absolute
+  fifoPath: string;
+  // The container's cgroup path inside each hierarchy ("/tsrun/<id>").
+  cgroupPath: string;
+  noPivot: boolean;
+  // run in the foreground: the helper stays the init's parent.
+  foreground: boolean;
+  // Extra fds (after stdio) that the process keeps: --preserve-fds plus LISTEN_FDS.
+  preserveFds: number;
+  host: HostFacts;
+}
+
+// A problem with the config found while compiling: names the field.
+export class ConfigError extends Error {
+  constructor(readonly field: string, reason: string) {
+    super(`${field}: ${reason}`);
+  }
+}

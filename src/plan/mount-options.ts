@@ -1,0 +1,82 @@
+import { MS } from './linux-constants';
+
+// A mount's options split the way mount(8) splits them: flags to set or
+// clear, propagation changes applied after the mount, and the rest passed to
+// the filesystem as data.
+export interface ParsedMountOptions {
+  flags: number;
+  propagation: number[];
+  data: string[];
+  bind: boolean;
+  recursive: boolean;
+}
+
+const FLAGS: Record<string, { set?: number; clear?: number }> = {
+  defaults: {},
+  ro: { set: MS.RDONLY },
+  rw: { clear: MS.RDONLY },
+  nosuid: { set: MS.NOSUID },
+  suid: { clear: MS.NOSUID },
+  nodev: { set: MS.NODEV },
+  dev: { clear: MS.NODEV },
+  noexec: { set: MS.NOEXEC },
+  exec: { clear: MS.NOEXEC },
+  sync: { set: MS.SYNCHRONOUS },
+  async: { clear: MS.SYNCHRONOUS },
+  dirsync: { set: MS.DIRSYNC },
+  remount: { set: MS.REMOUNT },
+  mand: { set: MS.MANDLOCK },
+  nomand: { clear: MS.MANDLOCK },
+  noatime: { set: MS.NOATIME },
+  atime: { clear: MS.NOATIME },
+  nodiratime: { set: MS.NODIRATIME },
+  diratime: { clear: MS.NODIRATIME },
+  relatime: { set: MS.RELATIME },
+  norelatime: { clear: MS.RELATIME },
+  strictatime: { set: MS.STRICTATIME },
+  nostrictatime: { clear: MS.STRICTATIME },
+  lazytime: { set: MS.LAZYTIME },
+  nolazytime: { clear: MS.LAZYTIME },
+  iversion: { set: MS.IVERSION },
+  noiversion: { clear: MS.IVERSION },
+  silent: { set: MS.SILENT },
+  loud: { clear: MS.SILENT },
+  nosymfollow: { set: MS.NOSYMFOLLOW },
+  symfollow: { clear: MS.NOSYMFOLLOW },
+};
+
+export const PROPAGATION: Record<string, number> = {
+  private: MS.PRIVATE,
+  rprivate: MS.PRIVATE | MS.REC,
+  shared: MS.SHARED,
+  rshared: MS.SHARED | MS.REC,
+  slave: MS.SLAVE,
+  rslave: MS.SLAVE | MS.REC,
+  unbindable: MS.UNBINDABLE,
+  runbindable: MS.UNBINDABLE | MS.REC,
+};
+
+export function parseMountOptions(options: readonly string[] = []): ParsedMountOptions {
+  const out: ParsedMountOptions = { flags: 0, propagation: [], data: [], bind: false, recursive: false };
+  for (const opt of options) {
+    if (opt === 'bind' || opt === 'rbind') {
+      out.bind = true;
+      out.recursive ||= opt === 'rbind';
+    } else if (opt in FLAGS) {
+      const f = FLAGS[opt];
+      if (f.set) out.flags |= f.set;
+      if (f.clear) out.flags &= ~f.clear;
+    } else if (opt in PROPAGATION) {
+      out.propagation.push(PROPAGATION[opt]);
+    } else {
+      out.data.push(opt);
+    }
+  }
+  return out;
+}
+
+// Flag names for the printed plan ("ro|nosuid|bind").
+export function describeFlags(flags: number): string {
+  const names = Object.entries(MS).filter(([, bit]) => flags & bit).map(([n]) => n.toLowerCase());
+  return names.length ? names.join('|') : '0';
+}

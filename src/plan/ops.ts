@@ -1,0 +1,99 @@
+import { Op } from '../native/protocol';
+import { describeFlags } from './mount-options';
+import type { PlanOp } from './types';
+
+// One constructor per helper op: the argument order of protocol.h lives here
+// only, and every op carries its config field and a readable step.
+
+export interface MountArgs {
+  source?: string;
+  target: string;
+  // Resolve target inside the rootfs (openat2 RESOLVE_IN_ROOT) rather than on the host.
+  inRoot: boolean;
+  fstype?: string;
+  flags: number;
+  data?: string;
+}
+
+const octal = (n: number) => '0' + n.toString(8);
+
+export const op = {
+  setns: (path: string, nstype: number, name: string, field: string): PlanOp =>
+    ({ code: Op.Setns, args: [path, nstype], field, step: `join the ${name} namespace at ${path}` }),
+  unshare: (flags: number, what: string, field: string): PlanOp =>
+    ({ code: Op.Unshare, args: [flags], field, step: `unshare a new ${what}` }),
+  writeFile: (path: string, data: string, field: string): PlanOp =>
+    ({ code: Op.WriteFile, args: [path, Buffer.from(data)], field, step: `write ${JSON.stringify(data)} to ${path}` }),
+  openFifo: (path: string): PlanOp =>
+    ({ code: Op.OpenFifo, args: [path], field: 'exec fifo', step: `create the exec fifo ${path}` }),
+  clone: (flags: number, names: string[], wait: boolean): PlanOp => ({
+    code: Op.Clone, args: [flags, wait ? 1 : 0], field: 'linux.namespaces',
+    step: `clone the container init${names.length ? ` into new ${names.join(', ')} namespaces` : ''}`,
+  }),
+  sync: (tag: number, why: string, field: string): PlanOp =>
+    ({ code: Op.Sync, args: [tag], field, step: `wait for tsrun to ${why}` }),
+  sethostname: (name: string): PlanOp =>
+    ({ code: Op.Sethostname, args: [name], field: 'hostname', step: `set the hostname to ${name}` }),
+  setdomainname: (name: string): PlanOp =>
+    ({ code: Op.Setdomainname, args: [name], field: 'domainname', step: `set the domain name to ${name}` }),
+  mount: (m: MountArgs, field: string, step?: string): PlanOp => ({
+    code: Op.Mount,
+    args: [m.source ?? '', m.target, m.inRoot ? 1 : 0, m.fstype ?? '', m.flags, m.data ?? ''],
+    field,
+    step: step ?? `mount ${m.fstype || m.source || 'none'} on ${m.target} (${describeFlags(m.flags)}${m.data ? `, ${m.data}` : ''})`,
+  }),
+  openRoot: (path: string, field: string): PlanOp =>
+    ({ code: Op.OpenRoot, args: [path], field, step: `open ${path} as the root that paths resolve in` }),
+  mkdirs: (path: string, mode: number, leafIsFile: boolean, field: string): PlanOp => ({
+    code: Op.Mkdirs, args: [path, mode, leafIsFile ? 1 : 0], field,
+    step: `create ${path}${leafIsFile ? ' (a file)' : ''} inside the rootfs`,
+  }),
+  mknod: (path: string, mode: number, major: number, minor: number, uid: number, gid: number, field: string): PlanOp => ({
+    code: Op.Mknod, args: [path, mode, major, minor, uid, gid], field,
+    step: `mknod ${path} ${major}:${minor} mode ${octal(mode & 0o7777)} owner ${uid}:${gid}`,
+  }),
+  symlink: (target: string, path: string, field: string): PlanOp =>
+    ({ code: Op.Symlink, args: [target, path], field, step: `symlink ${path} -> ${target}` }),
+  pivotRoot: (path: string): PlanOp =>
+    ({ code: Op.PivotRoot, args: [path], field: 'root.path', step: `pivot_root into ${path} and detach the old root` }),
+  moveRoot: (path: string): PlanOp =>
+    ({ code: Op.MoveRoot, args: [path], field: 'root.path', step: `move ${path} onto / and chroot into it (--no-pivot)` }),
+  maskPath: (path: string, field: string): PlanOp =>
+    ({ code: Op.MaskPath, args: [path], field, step: `mask ${path}` }),
+  readonlyPath: (path: string, field: string): PlanOp =>
+    ({ code: Op.ReadonlyPath, args: [path], field, step: `make ${path} read-only` }),
+  setrlimit: (name: string, resource: number, soft: number, hard: number, field: string): PlanOp =>
+    ({ code: Op.Setrlimit, args: [resource, soft, hard], field, step: `setrlimit ${name} soft ${soft} hard ${hard}` }),
+  chdir: (path: string): PlanOp =>
+    ({ code: Op.Chdir, args: [path], field: 'process.cwd', step: `chdir to ${path}` }),
+  setgroups: (gids: number[]): PlanOp =>
+    ({ code: Op.Setgroups, args: gids, field: 'process.user.additionalGids', step: `set supplementary groups [${gids.join(', ')}]` }),
+  setresgid: (gid: number, field: string): PlanOp =>
+    ({ code: Op.Setresgid, args: [gid], field, step: `set gid ${gid}` }),
+  setresuid: (uid: number, field: string): PlanOp =>
+    ({ code: Op.Setresuid, args: [uid], field, step: `set uid ${uid}` }),
+  umask: (mask: number): PlanOp =>
+    ({ code: Op.Umask, args: [mask], field: 'process.user.umask', step: `set umask ${octal(mask)}` }),
+  capBounding: (keep: bigint, names: string): PlanOp =>
+    ({ code: Op.CapBounding, args: [keep], field: 'process.capabilities.bounding', step: `limit the bounding set to ${names}` }),
+  keepcaps: (on: boolean): PlanOp =>
+    ({ code: Op.Keepcaps, args: [on ? 1 : 0], field: 'process.capabilities', step: `${on ? 'keep' : 'stop keeping'} capabilities across the uid change` }),
+  caps: (eff: bigint, perm: bigint, inh: bigint, amb: bigint): PlanOp => ({
+    code: Op.Caps, args: [eff, perm, inh, amb], field: 'process.capabilities',
+    step: `set capabilities effective=${eff.toString(16)} permitted=${perm.toString(16)} inheritable=${inh.toString(16)} ambient=${amb.toString(16)}`,
+  }),
+  noNewPrivs: (): PlanOp =>
+    ({ code: Op.NoNewPrivs, args: [], field: 'process.noNewPrivileges', step: 'set no_new_privs' }),
+  resolveExec: (name: string, path: string): PlanOp =>
+    ({ code: Op.ResolveExec, args: [name, path], field: 'process.args', step: `look up ${name} in PATH=${path}` }),
+  ready: (): PlanOp =>
+    ({ code: Op.Ready, args: [], field: 'process', step: 'tell tsrun the container is created' }),
+  waitFifo: (): PlanOp =>
+    ({ code: Op.WaitFifo, args: [], field: 'process', step: 'wait on the exec fifo for `tsrun start`' }),
+  closeFds: (first: number): PlanOp =>
+    ({ code: Op.CloseFds, args: [first], field: 'process', step: `close every file descriptor from ${first} up` }),
+  seccomp: (program: Buffer, flags: number): PlanOp =>
+    ({ code: Op.Seccomp, args: [program, flags], field: 'linux.seccomp', step: `load a seccomp filter of ${program.length / 8} instructions` }),
+  exec: (args: string[], env: string[]): PlanOp =>
+    ({ code: Op.Exec, args: [args, env], field: 'process.args', step: `execve ${JSON.stringify(args)}` }),
+};

@@ -1,0 +1,65 @@
+import type { Process, Spec } from '../spec/types';
+import { capabilityMask } from './capabilities';
+import type { CompileInput } from './context';
+import { RLIMIT } from './linux-constants';
+import { op } from './ops';
+import type { PlanOp } from './types';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+// Settings done inside the container after pivot_root, as root.
+export function processSetupOps(spec: Spec): PlanOp[] {
+  const ops: PlanOp[] = [];
+  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
+    ops.push(op.writeFile(`/proc/sys/${key.replace(/\./g, '/')}`, value, `linux.sysctl.${key}`));
+  }
+  const p = spec.process;
+  if (!p) return ops;
+  p.rlimits?.forEach((r, i) => {
+    ops.push(op.setrlimit(r.type, RLIMIT[r.type], r.soft, r.hard, `process.rlimits[${i}]`));
+  });
+  ops.push(op.chdir(p.cwd));
+  return ops;
+}
+
+// The switch to the process's user and capabilities, in the order that keeps
+// them: drop the bounding set while still privileged, keep capabilities
+// across setuid, then set the exact sets.
+function identityOps(p: Process, lastCap: number): PlanOp[] {
+  const ops: PlanOp[] = [];
+  const caps = p.capabilities;
+  if (caps) ops.push(op.capBounding(capabilityMask(caps.bounding, lastCap), (caps.bounding ?? []).join(',') || 'nothing'));
+  if (caps) ops.push(op.keepcaps(true));
+  ops.push(op.setgroups(p.user.additionalGids ?? []));
+  ops.push(op.setresgid(p.user.gid, 'process.user.gid'));
+  ops.push(op.setresuid(p.user.uid, 'process.user.uid'));
+  if (caps) {
+    ops.push(op.keepcaps(false));
+    const mask = (names?: string[]) => capabilityMask(names, lastCap);
+    ops.push(op.caps(mask(caps.effective), mask(caps.permitted), mask(caps.inheritable), mask(caps.ambient)));
+  }
+  ops.push(op.umask(p.user.umask ?? 0o022));
+  if (p.noNewPrivileges) ops.push(op.noNewPrivs());
+  return ops;
+}
+
+function envPath(env: readonly string[]): string {
+  const entry = [...env].reverse().find((e) => e.startsWith('PATH='));
+  return entry ? entry.slice(5) : DEFAULT_PATH;
+}
+
+// From the user switch to execve: the lookup happens before `create`
+// returns, so a missing program fails create, as in runc.
+export function processExecOps(input: CompileInput): PlanOp[] {
+  const p = input.spec.process!;
+  const env = p.env ?? [];
+  const args = p.args!;
+  return [
+    ...identityOps(p, input.host.lastCap),
+    op.resolveExec(args[0], envPath(env)),
+    op.ready(),
+    op.waitFifo(),
+    op.closeFds(3 + input.preserveFds),
+    op.exec(args, env),
+  ];
+}
