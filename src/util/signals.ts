@@ -9,8 +9,9 @@ export function parseSignal(text: string): number {
   const s = text.trim().toUpperCase();
   if (/^\d+$/.test(s)) {
     const n = Number(s);
-    if (n >= 1 && n <= SIGRTMAX) return n;
-    throw new UserError(`invalid signal ${JSON.stringify(text)}: numbers go from 1 to ${SIGRTMAX}`);
+    // 0 sends nothing and only checks that the process exists, as kill(2).
+    if (n <= SIGRTMAX) return n;
+    throw new UserError(`invalid signal ${JSON.stringify(text)}: numbers go from 0 to ${SIGRTMAX}`);
   }
   const name = s.startsWith('SIG') ? s : `SIG${s}`;
   const rt = /^SIGRT(MIN|MAX)([+-]\d+)?$/.exec(name);
