@@ -27,6 +27,8 @@ export class Cgroup {
   }
 
   addProcess(pid: number): void {
+    // Writing 0 would move the writer itself.
+    if (!(pid > 0)) throw new Error(`cgroup: refusing to move pid ${pid}`);
     for (const d of this.dirs()) {
       try {
         writeFileSync(join(d, 'cgroup.procs'), String(pid));

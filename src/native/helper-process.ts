@@ -59,14 +59,16 @@ export function runHelper(plan: Plan, cwd: string, preserveFds: number, h: Helpe
     };
     let buf = Buffer.alloc(0);
     let queue = Promise.resolve();
+    let resolvePid!: () => void;
+    const pidKnown = new Promise<void>((r) => (resolvePid = r));
 
     const handle = async (type: number, payload: Buffer) => {
       switch (type) {
-        case Msg.Pid:
-          pid = payload.readInt32LE(0);
-          h.onPid(pid);
-          break;
         case Msg.Sync:
+          // The helper reports the pid and the init syncs on one socket:
+          // the init's message may come first.
+          await pidKnown;
+          if (!pid) throw new Error('tsrun-helper exited before it reported the init pid');
           await h.onSync(payload.readUInt32LE(0));
           sock.write(frame(Msg.Continue));
           break;
@@ -95,11 +97,20 @@ export function runHelper(plan: Plan, cwd: string, preserveFds: number, h: Helpe
         const type = buf.readUInt32LE(4);
         const payload = buf.subarray(8, 4 + len);
         buf = buf.subarray(4 + len);
+        if (type === Msg.Pid) {
+          pid = payload.readInt32LE(0);
+          h.onPid(pid);
+          resolvePid();
+          continue;
+        }
         queue = queue.then(() => handle(type, payload)).catch((e: Error) => fail(e.message));
       }
     });
     sock.on('error', () => { /* the close or exit reports it */ });
-    sock.on('close', () => queue.then(() => fail('the container init exited before it was set up')));
+    sock.on('close', () => {
+      resolvePid(); // a sync waiting for a pid that never came gives up
+      void queue.then(() => fail(pid ? 'the container init exited before it was set up' : 'tsrun-helper exited before it started the container init'));
+    });
     child.on('error', (e) => fail(`cannot run ${helperPath()}: ${e.message}`));
     child.on('exit', (code, signal) => {
       // The helper exits with the init's code, or 128+N when a signal N ended it.

@@ -1,3 +1,4 @@
+import { UserError } from '../util/errors';
 import type { CgroupLayout } from '../cgroups/layout';
 import type { Spec } from '../spec/types';
 
@@ -26,7 +27,7 @@ export interface CompileInput {
 }
 
 // A problem with the config found while compiling: names the field.
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(readonly field: string, reason: string) {
     super(`${field}: ${reason}`);
   }

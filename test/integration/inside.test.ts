@@ -1,0 +1,180 @@
+// What a process sees inside the container, for each config field.
+import t from 'tap';
+import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { baseSpec, makeBundle, uniqueId, type Bundle } from '../lib/tsrun';
+import type { Spec } from '../../src/spec/types';
+
+// Runs `script` in a container made from the base config after `edit`; returns stdout.
+function inside(t: Tap.Test, script: string, edit: (s: Spec) => void = () => {}, prepare: (b: Bundle) => void = () => {}) {
+  const spec = baseSpec(['sh', '-c', script]);
+  edit(spec);
+  const b = makeBundle(t, spec);
+  prepare(b);
+  const r = b.run(['run', '-b', b.dir, uniqueId('in')]);
+  t.equal(r.status, 0, `container exited 0 (status ${r.status}, signal ${r.signal}, stderr: ${r.stderr})`);
+  return r.stdout;
+}
+
+type MountLine = { mountPoint: string; options: string; optional: string; fstype: string; superOptions: string };
+function parseMountinfo(text: string): MountLine[] {
+  return text.trim().split('\n').map((line) => {
+    const [left, right] = line.split(' - ');
+    const f = left.split(' ');
+    const [fstype, , superOptions] = right.split(' ');
+    return { mountPoint: f[4], options: f[5], optional: f.slice(6).join(' '), fstype, superOptions };
+  });
+}
+
+t.test('hostname, domainname and pid 1', async (t) => {
+  const out = inside(t, 'hostname; cat /proc/sys/kernel/domainname; echo $$', (s) => { s.domainname = 'example.org'; });
+  t.equal(out, 'tsrun-test\nexample.org\n1\n');
+});
+
+t.test('no user namespace: the identity map', async (t) => {
+  const out = inside(t, 'cat /proc/self/uid_map /proc/self/gid_map');
+  t.match(out, /^\s+0\s+0\s+4294967295\n\s+0\s+0\s+4294967295\n$/);
+});
+
+t.test('mountinfo: root, mount types and propagation', async (t) => {
+  const out = inside(t, 'cat /proc/self/mountinfo', (s) => { s.root!.readonly = true; });
+  const mounts = parseMountinfo(out);
+  const root = mounts.find((m) => m.mountPoint === '/')!;
+  t.ok(root, 'a root mount');
+  t.match(root.options, /^ro\b/, 'root.readonly: the root is read-only');
+  t.notMatch(root.optional, /shared:/, 'default rslave: the root is not shared with the host');
+  const byPoint = new Map(mounts.map((m) => [m.mountPoint, m]));
+  t.equal(byPoint.get('/proc')?.fstype, 'proc');
+  t.equal(byPoint.get('/dev')?.fstype, 'tmpfs');
+  t.match(byPoint.get('/dev')?.superOptions, /mode=755/);
+  t.match(byPoint.get('/dev')?.options, /nosuid/);
+  t.equal(byPoint.get('/dev/pts')?.fstype, 'devpts');
+  t.equal(byPoint.get('/dev/shm')?.fstype, 'tmpfs');
+  t.match(byPoint.get('/dev/shm')?.options, /nosuid,nodev,noexec/);
+  t.equal(byPoint.get('/dev/mqueue')?.fstype, 'mqueue');
+  t.equal(byPoint.get('/sys')?.fstype, 'sysfs');
+  t.match(byPoint.get('/sys')?.options, /^ro\b/);
+  t.notOk(mounts.some((m) => m.mountPoint.startsWith('/work') || m.mountPoint.startsWith('/tmp/tsrun')), 'no host paths visible');
+});
+
+t.test('a writable root by default', async (t) => {
+  const out = inside(t, 'touch /made-here && echo ok');
+  t.equal(out, 'ok\n');
+});
+
+t.test('rootfsPropagation shared and private', async (t) => {
+  const shared = parseMountinfo(inside(t, 'cat /proc/self/mountinfo', (s) => { s.linux!.rootfsPropagation = 'rprivate'; }));
+  t.notMatch(shared.find((m) => m.mountPoint === '/')!.optional, /shared:|master:/, 'rprivate: neither shared nor slave');
+  const slave = parseMountinfo(inside(t, 'cat /proc/self/mountinfo', (s) => { s.linux!.rootfsPropagation = 'rslave'; }));
+  t.ok(slave.find((m) => m.mountPoint === '/'), 'rslave root present');
+});
+
+t.test('bind mounts: read-only, file and directory', async (t) => {
+  const out = inside(t, 'cat /data/hello; touch /data/x 2>&1 | grep -c "Read-only"; cat /one-file', (s) => {
+    s.mounts!.push({ destination: '/data', type: 'bind', source: 'data', options: ['rbind', 'ro'] });
+    s.mounts!.push({ destination: '/one-file', type: 'bind', source: 'data/hello', options: ['bind'] });
+  }, (b) => {
+    mkdirSync(join(b.dir, 'data'));
+    writeFileSync(join(b.dir, 'data/hello'), 'hi\n');
+  });
+  t.equal(out, 'hi\n1\nhi\n');
+}, );
+
+t.test('tmpfs with options and a mount under a new directory', async (t) => {
+  const out = inside(t, 'grep " /deep/down/here " /proc/self/mountinfo | grep -o "size=[0-9]*k"', (s) => {
+    s.mounts!.push({ destination: '/deep/down/here', type: 'tmpfs', source: 'tmpfs', options: ['size=1024k', 'noexec'] });
+  });
+  t.equal(out, 'size=1024k\n');
+});
+
+t.test('default devices and /dev links', async (t) => {
+  const out = inside(t, 'for d in null zero full random urandom tty; do stat -c "%n %F %t:%T %a" /dev/$d; done; for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done; echo x > /dev/null && head -c 4 /dev/zero | od -An -tx1');
+  t.equal(out, [
+    '/dev/null character special file 1:3 666',
+    '/dev/zero character special file 1:5 666',
+    '/dev/full character special file 1:7 666',
+    '/dev/random character special file 1:8 666',
+    '/dev/urandom character special file 1:9 666',
+    '/dev/tty character special file 5:0 666',
+    '/proc/self/fd', '/proc/self/fd/0', '/proc/self/fd/1', '/proc/self/fd/2', 'pts/ptmx',
+    ' 00 00 00 00', '',
+  ].join('\n'));
+});
+
+t.test('linux.devices: a device with mode and owner', async (t) => {
+  const out = inside(t, 'stat -c "%n %F %t:%T %a %u:%g" /dev/mydev /dev/sub/fuse', (s) => {
+    s.linux!.devices = [
+      { path: '/dev/mydev', type: 'c', major: 1, minor: 7, fileMode: 0o640, uid: 5, gid: 6 },
+      { path: '/dev/sub/fuse', type: 'c', major: 10, minor: 229 },
+    ];
+  });
+  t.equal(out, '/dev/mydev character special file 1:7 640 5:6\n/dev/sub/fuse character special file a:e5 666 0:0\n');
+});
+
+t.test('rlimits', async (t) => {
+  const out = inside(t, 'ulimit -n; ulimit -Hn; ulimit -c', (s) => {
+    s.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 512, hard: 1024 }, { type: 'RLIMIT_CORE', soft: 0, hard: 0 }];
+  });
+  t.equal(out, '512\n1024\n0\n');
+});
+
+t.test('user, groups, umask, cwd and env', async (t) => {
+  const out = inside(t, 'id -u; id -g; id -G; umask; pwd; echo "$GREETING"', (s) => {
+    s.process!.user = { uid: 1000, gid: 1001, additionalGids: [2000, 2001], umask: 0o027 };
+    s.process!.cwd = '/tmp';
+    s.process!.env!.push('GREETING=hello world');
+  });
+  t.equal(out, '1000\n1001\n1001 2000 2001\n0027\n/tmp\nhello world\n');
+});
+
+t.test('a cwd that does not exist yet is an error naming process.cwd', async (t) => {
+  const spec = baseSpec(['true']);
+  spec.process!.cwd = '/no/such/dir';
+  const b = makeBundle(t, spec);
+  const r = b.run(['run', '-b', b.dir, uniqueId('cwd')]);
+  t.not(r.status, 0);
+  t.match(r.stderr, /process\.cwd: chdir to \/no\/such\/dir: no such file or directory/);
+});
+
+t.test('sysctl and oomScoreAdj', async (t) => {
+  const out = inside(t, 'cat /proc/sys/net/ipv4/ip_forward /proc/self/oom_score_adj', (s) => {
+    s.linux!.sysctl = { 'net.ipv4.ip_forward': '1' };
+    s.process!.oomScoreAdj = 123;
+  });
+  t.equal(out, '1\n123\n');
+});
+
+t.test('PATH lookup inside the container, and runc\'s wording when missing', async (t) => {
+  t.equal(inside(t, 'which busybox'), '/bin/busybox\n');
+  const spec = baseSpec(['no-such-program']);
+  const b = makeBundle(t, spec);
+  const r = b.run(['run', '-b', b.dir, uniqueId('nope')]);
+  t.not(r.status, 0);
+  t.match(r.stderr, /exec: "no-such-program": executable file not found in \$PATH/);
+});
+
+t.test('the process is pid 1 of its own pid namespace and sees only its processes', async (t) => {
+  const out = inside(t, 'cat /proc/1/cmdline | tr "\\0" " "; echo; ls /proc | grep -cE "^[0-9]+$"');
+  const [cmdline, count] = out.split('\n');
+  t.match(cmdline, /^sh -c /);
+  t.ok(Number(count) <= 4, `only the shell and its pipeline: ${count} processes`);
+});
+
+t.test('a user namespace: mapped ids', async (t) => {
+  const out = inside(t, 'cat /proc/self/uid_map /proc/self/gid_map; id -u; stat -c %u:%g /dev/null', (s) => {
+    s.linux!.namespaces!.push({ type: 'user' });
+    s.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+    s.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+    // sysfs needs a network namespace owned by the user namespace; keep it simple here.
+    s.mounts = s.mounts!.filter((m) => m.destination !== '/sys');
+  }, (b) => chmodSync(b.dir, 0o755)); // the mapped root must be able to reach the rootfs
+  t.match(out, /^\s+0\s+100000\s+65536\n\s+0\s+100000\s+65536\n0\n/);
+});
+
+t.test('a time namespace with offsets', async (t) => {
+  const out = inside(t, 'cut -d" " -f1 /proc/uptime', (s) => {
+    s.linux!.namespaces!.push({ type: 'time' });
+    s.linux!.timeOffsets = { boottime: { secs: 86400 * 365 } };
+  });
+  t.ok(Number(out) > 86400 * 365, `uptime ${out.trim()} includes the offset`);
+});
