@@ -1,12 +1,12 @@
 // What a process sees inside the container, for each config field.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseSpec, makeBundle, uniqueId, type Bundle } from '../lib/tsrun';
 import type { Spec } from '../../src/spec/types';
 
 // Runs `script` in a container made from the base config after `edit`; returns stdout.
-function inside(t: Tap.Test, script: string, edit: (s: Spec) => void = () => {}, prepare: (b: Bundle) => void = () => {}) {
+function inside(t: Test, script: string, edit: (s: Spec) => void = () => {}, prepare: (b: Bundle) => void = () => {}) {
   const spec = baseSpec(['sh', '-c', script]);
   edit(spec);
   const b = makeBundle(t, spec);

@@ -4,6 +4,7 @@
 
 import t from 'tap';
 import { detectLayout, type CgroupLayout } from '../../src/cgroups/layout';
+import { Cgroup } from '../../src/cgroups/manager';
 import { Op, SyncTag } from '../../src/native/protocol';
 import { compilePlan, formatPlan } from '../../src/plan/compile';
 import { ConfigError, type CompileInput, type HostFacts } from '../../src/plan/context';
@@ -405,13 +406,15 @@ t.test('cgroup mount', async (t) => {
 
   // Cgroup.dir (src/cgroups/manager.ts) strips a hierarchy's mount root from
   // the container's path; the bind source of the cgroup mount does not.
-  t.test('a hierarchy mounted from a sub-root binds the directory Cgroup.dir uses', { todo: 'bug: rootfs.ts ignores Hierarchy.root' }, async (t) => {
+  t.test('a hierarchy mounted from a sub-root binds the directory Cgroup.dir uses', async (t) => {
     const nested = detectLayout('30 25 0:26 /docker/abc /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n'
       + '31 25 0:24 /docker/abc /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n');
     const spec = base();
     spec.mounts!.push(cgroupMount);
     const plan = compile(spec, { host: host(nested), cgroupPath: '/docker/abc/tsrun/c1' });
-    t.equal(forField(plan, 'mounts[3]')[3].args[0], '/sys/fs/cgroup/memory/tsrun/c1');
+    t.equal(new Cgroup(nested, '/docker/abc/tsrun/c1').dir(nested.hierarchies[0]), '/sys/fs/cgroup/memory/tsrun/c1');
+    t.equal(forField(plan, 'mounts[3]')[3].args[0], '/sys/fs/cgroup/memory/tsrun/c1', 'bind source',
+      { todo: 'bug: rootfs.ts cgroupMountOps ignores Hierarchy.root' });
   });
 });
 
@@ -486,10 +489,10 @@ t.test('devices', async (t) => {
     t.same(ofCode(plan, Op.Symlink), []);
   });
 
-  t.test('/dev/ with a trailing slash is still /dev', { todo: 'bug: posix.normalize keeps the trailing slash' }, async (t) => {
+  t.test('/dev/ with a trailing slash is still /dev', async (t) => {
     const spec = base();
     spec.mounts![1] = { destination: '/dev/', type: 'bind', source: '/dev', options: ['rbind'] };
-    t.same(ofCode(compile(spec), Op.Mknod), []);
+    t.same(ofCode(compile(spec), Op.Mknod), [], 'no mknod', { todo: 'bug: posix.normalize keeps the trailing slash of /dev/' });
   });
 });
 
@@ -556,12 +559,13 @@ t.test('process', async (t) => {
 
   // runc writes sysctls before it makes readonlyPaths read-only; with the
   // usual readonlyPaths entry /proc/sys, a later write would fail with EROFS.
-  t.test('sysctl is written before readonlyPaths make /proc/sys read-only', { todo: 'bug: sysctl WriteFile comes after ReadonlyPath' }, async (t) => {
+  t.test('sysctl is written before readonlyPaths make /proc/sys read-only', async (t) => {
     const spec = base();
     spec.linux!.sysctl = { 'net.ipv4.ip_forward': '1' };
     spec.linux!.readonlyPaths = ['/proc/sys'];
     const plan = compile(spec);
-    t.ok(indexOf(plan, Op.WriteFile) < indexOf(plan, Op.ReadonlyPath));
+    t.ok(indexOf(plan, Op.WriteFile) < indexOf(plan, Op.ReadonlyPath), 'WriteFile before ReadonlyPath',
+      { todo: 'bug: sysctl WriteFile comes after ReadonlyPath' });
   });
 
   t.test('oomScoreAdj right after the Cloned sync', async (t) => {
@@ -676,7 +680,6 @@ t.test('process', async (t) => {
     delete spec.process;
     spec.linux!.sysctl = { 'net.ipv4.ip_forward': '1' };
     const plan = compile(spec);
-    t.same(names(plan.ops.slice(-5)), ['OpenRoot', 'WriteFile', 'Ready', 'WaitFifo'].length === 4 ? names(plan.ops.slice(-5)) : []);
     t.same(names(plan.ops.slice(-4)), ['OpenRoot', 'WriteFile', 'Ready', 'WaitFifo']);
     for (const code of [Op.Exec, Op.ResolveExec, Op.Chdir, Op.CloseFds, Op.Setresuid]) t.same(ofCode(plan, code), [], Op[code]);
   });
