@@ -10,9 +10,9 @@ type CommandFn = (a: ParsedArgs, log: Logger) => Promise<number> | number;
 const str = (v: unknown) => (v === undefined ? undefined : String(v));
 
 const commands: Record<string, CommandFn> = {
-  async create(a) {
+  async create(a, log) {
     const { createContainer } = await import('../container/create');
-    await createContainer({ ...createArgs(a), foreground: false });
+    await createContainer({ ...createArgs(a, log), foreground: false });
     return 0;
   },
   async start(a) {
@@ -35,9 +35,9 @@ const commands: Record<string, CommandFn> = {
     await deleteContainer(root(a), a.positionals[0], Boolean(a.options.force));
     return 0;
   },
-  async run(a) {
+  async run(a, log) {
     const { runContainer } = await import('../container/run');
-    return runContainer(createArgs(a), Boolean(a.options.detach));
+    return runContainer(createArgs(a, log), Boolean(a.options.detach));
   },
   async plan(a) {
     const { printPlan } = await import('./plan');
@@ -50,7 +50,7 @@ function root(a: ParsedArgs): string {
   return String(a.globals.root);
 }
 
-function createArgs(a: ParsedArgs) {
+function createArgs(a: ParsedArgs, log: Logger) {
   const { checkId } = require('../container/record') as typeof import('../container/record');
   return {
     root: root(a),
@@ -61,6 +61,7 @@ function createArgs(a: ParsedArgs) {
     noPivot: Boolean(a.options['no-pivot']),
     preserveFds: Number(a.options['preserve-fds'] ?? 0),
     trace: Boolean(a.globals.trace),
+    warn: (msg: string) => log.warn(msg),
   };
 }
 

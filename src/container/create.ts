@@ -5,6 +5,7 @@ import { Op, SyncTag } from '../native/protocol';
 import { compilePlan, formatPlan } from '../plan/compile';
 import type { PlanOp } from '../plan/types';
 import { loadBundle } from '../spec/load';
+import { unenforcedResources, unsupportedFields } from '../spec/unsupported';
 import type { IdMapping, Spec } from '../spec/types';
 import { UserError } from '../util/errors';
 import { errnoText } from '../util/errno';
@@ -26,6 +27,7 @@ export interface CreateOptions {
   trace: boolean;
   // run in the foreground: the helper stays the init's parent and exits with its code.
   foreground: boolean;
+  warn(msg: string): void;
 }
 
 export interface Created {
@@ -59,9 +61,10 @@ function writePidFile(path: string, pid: number): void {
 export async function createContainer(o: CreateOptions): Promise<Created> {
   const host = hostFacts();
   const { bundle, rootfs, spec } = loadBundle(o.bundle, host.lastCap);
-  if (spec.process?.terminal) {
-    throw new UserError('process.terminal: terminals are not supported by tsrun yet');
-  }
+  const unsupported = unsupportedFields(spec);
+  if (unsupported.length) throw new UserError(`config.json: ${unsupported.join('; ')}`);
+  const unenforced = unenforcedResources(spec);
+  if (unenforced.length) o.warn(`not enforced yet: ${unenforced.join(', ')}`);
   const dir = new ContainerDir(o.root, o.id);
   const cgroupPath = resolveCgroupPath(host.cgroupLayout, spec.linux?.cgroupsPath, o.id);
   const cgroup = new Cgroup(host.cgroupLayout, cgroupPath);

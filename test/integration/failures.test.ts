@@ -42,13 +42,12 @@ t.test('a missing program fails create with runc\'s wording', async (t) => {
   failsCleanly(t, (s) => { s.process!.args = ['not-here']; }, /executable file not found in \$PATH/);
 });
 
-t.test('an rlimit above the hard limit names the rlimit', async (t) => {
-  // Without CAP_SYS_RESOURCE in the bounding set, raising nofile past the host's hard limit fails.
-  const hard = Number(readFileSync('/proc/self/limits', 'utf8').match(/Max open files\s+\d+\s+(\d+)/)![1]);
-  const hasSysResource = (BigInt('0x' + readFileSync('/proc/self/status', 'utf8').match(/CapBnd:\s+(\w+)/)![1]) >> 24n) & 1n;
-  if (hasSysResource) return t.skip('this host lets root raise rlimits (CAP_SYS_RESOURCE in the bounding set)');
+// Without CAP_SYS_RESOURCE in the bounding set, raising nofile past the host's hard limit fails.
+const hardNofile = Number(readFileSync('/proc/self/limits', 'utf8').match(/Max open files\s+\d+\s+(\d+)/)![1]);
+const hasSysResource = ((BigInt('0x' + readFileSync('/proc/self/status', 'utf8').match(/CapBnd:\s+(\w+)/)![1]) >> 24n) & 1n) === 1n;
+t.test('an rlimit above the hard limit names the rlimit', { skip: hasSysResource && 'this host lets root raise rlimits' }, async (t) => {
   failsCleanly(t, (s) => {
-    s.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: hard + 1, hard: hard + 1 }];
+    s.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: hardNofile + 1, hard: hardNofile + 1 }];
   }, /process\.rlimits\[0\]: setrlimit RLIMIT_NOFILE .*: operation not permitted/);
 });
 
@@ -100,6 +99,12 @@ t.test('--log with json: the last line is the error, as engines read it', async 
   t.equal(last.level, 'error');
   t.equal(last.msg, 'container nope does not exist');
   t.ok(!Number.isNaN(Date.parse(last.time)), 'time is a date');
+});
+
+t.test('features not implemented yet are refused, never ignored', async (t) => {
+  failsCleanly(t, (s) => { s.linux!.seccomp = { defaultAction: 'SCMP_ACT_ALLOW' }; }, /linux\.seccomp: seccomp is not supported by tsrun yet/);
+  failsCleanly(t, (s) => { s.process!.terminal = true; }, /process\.terminal: terminals are not supported/);
+  failsCleanly(t, (s) => { s.process!.apparmorProfile = 'x'; }, /process\.apparmorProfile/);
 });
 
 t.test('--version', async (t) => {

@@ -1,0 +1,28 @@
+import type { Spec } from './types';
+
+// Config fields tsrun does not apply yet. Asking for one is an error, never
+// a silent ignore: a container that looks confined but is not is worse than
+// one that does not start.
+export function unsupportedFields(spec: Spec): string[] {
+  const found: string[] = [];
+  if (spec.process?.terminal) found.push('process.terminal: terminals are not supported by tsrun yet');
+  if (spec.linux?.seccomp) found.push('linux.seccomp: seccomp is not supported by tsrun yet');
+  if (spec.process?.apparmorProfile) found.push('process.apparmorProfile: AppArmor is not supported by tsrun yet');
+  if (spec.process?.selinuxLabel) found.push('process.selinuxLabel: SELinux is not supported by tsrun yet');
+  if (spec.linux?.mountLabel) found.push('linux.mountLabel: SELinux is not supported by tsrun yet');
+  if (spec.linux?.personality) found.push('linux.personality: not supported by tsrun yet');
+  if (spec.process?.scheduler) found.push('process.scheduler: not supported by tsrun yet');
+  if (spec.process?.ioPriority) found.push('process.ioPriority: not supported by tsrun yet');
+  const hooks = spec.hooks ?? {};
+  if (hooks.createContainer?.length) found.push('hooks.createContainer: not supported by tsrun yet');
+  if (hooks.startContainer?.length) found.push('hooks.startContainer: not supported by tsrun yet');
+  spec.mounts?.forEach((m, i) => {
+    if (m.uidMappings || m.gidMappings) found.push(`mounts[${i}]: id-mapped mounts are not supported by tsrun yet`);
+  });
+  return found;
+}
+
+// Resources are accepted but not enforced yet; the caller logs this.
+export function unenforcedResources(spec: Spec): string[] {
+  return Object.keys(spec.linux?.resources ?? {}).map((k) => `linux.resources.${k}`);
+}
