@@ -59,6 +59,7 @@ function createArgs(a: ParsedArgs, log: Logger) {
     pidFile: str(a.options['pid-file']),
     consoleSocket: str(a.options['console-socket']),
     noPivot: Boolean(a.options['no-pivot']),
+    noNewKeyring: Boolean(a.options['no-new-keyring']),
     preserveFds: Number(a.options['preserve-fds'] ?? 0),
     trace: Boolean(a.globals.trace),
     warn: (msg: string) => log.warn(msg),

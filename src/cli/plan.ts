@@ -11,7 +11,7 @@ export function printPlan(bundleArg: string, id: string, root: string, noPivot: 
   const cgroupPath = resolveCgroupPath(host.cgroupLayout, spec.linux?.cgroupsPath, id);
   const plan = compilePlan({
     spec, id, bundle, rootfs, fifoPath: new ContainerDir(root, id).fifo, cgroupPath,
-    noPivot, foreground: false, preserveFds: 0, host,
+    noPivot, noNewKeyring: false, foreground: false, preserveFds: 0, host,
   });
   process.stdout.write(formatPlan(plan) + '\n');
 }

@@ -23,6 +23,7 @@ export interface CreateOptions {
   pidFile?: string;
   consoleSocket?: string;
   noPivot: boolean;
+  noNewKeyring: boolean;
   preserveFds: number;
   trace: boolean;
   // run in the foreground: the helper stays the init's parent and exits with its code.
@@ -70,7 +71,7 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
   const cgroup = new Cgroup(host.cgroupLayout, cgroupPath);
   const plan = compilePlan({
     spec, id: o.id, bundle, rootfs, fifoPath: dir.fifo, cgroupPath,
-    noPivot: o.noPivot, foreground: o.foreground, preserveFds: o.preserveFds, host,
+    noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, foreground: o.foreground, preserveFds: o.preserveFds, host,
   });
   if (o.trace) process.stderr.write(formatPlan(plan) + '\n');
 

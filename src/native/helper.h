@@ -81,6 +81,7 @@ int op_wait_fifo(struct ctx *, const struct op *);
 int op_close_fds(struct ctx *, const struct op *);
 int op_seccomp(struct ctx *, const struct op *);
 int op_exec(struct ctx *, const struct op *);
+int op_join_keyring(struct ctx *, const struct op *);
 
 /* paths.c: resolving inside the rootfs without leaving it */
 int open_in_root(int root_fd, const char *path, int flags);

@@ -62,6 +62,7 @@ static const struct op_def ops[] = {
 	[OP_CLOSE_FDS] = { "i", op_close_fds },
 	[OP_SECCOMP] = { "bi", op_seccomp },
 	[OP_EXEC] = { "vv", op_exec },
+	[OP_JOIN_KEYRING] = { "s", op_join_keyring },
 };
 
 static int check_signature(const struct op *op)

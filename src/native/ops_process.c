@@ -196,6 +196,19 @@ int op_seccomp(struct ctx *c, const struct op *op)
 	return rc < 0 ? -1 : 0;
 }
 
+/* KEYCTL_JOIN_SESSION_KEYRING from linux/keyctl.h. */
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+int op_join_keyring(struct ctx *c, const struct op *op)
+{
+	(void)c;
+	long rc = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, op->args[0].s, 0, 0, 0);
+	/* Kernels without keyrings have nothing to share. */
+	if (rc < 0 && errno == ENOSYS)
+		return 0;
+	return rc < 0 ? -1 : 0;
+}
+
 extern char **environ;
 
 int op_exec(struct ctx *c, const struct op *op)

@@ -71,6 +71,7 @@ enum op_code {
 	OP_CLOSE_FDS = 31,     /* first: close every fd from it up */
 	OP_SECCOMP = 32,       /* program, flags */
 	OP_EXEC = 33,          /* argv, envp */
+	OP_JOIN_KEYRING = 34,  /* name: a new session keyring for the container */
 };
 
 #endif

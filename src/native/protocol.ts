@@ -54,6 +54,7 @@ export enum Op {
   CloseFds = 31,
   Seccomp = 32,
   Exec = 33,
+  JoinKeyring = 34,
 }
 
 // What an init asks tsrun to do at a sync point.

@@ -28,6 +28,7 @@ export function compilePlan(input: CompileInput): Plan {
   if (spec.process?.oomScoreAdj !== undefined) {
     ops.push(op.writeFile('/proc/self/oom_score_adj', String(spec.process.oomScoreAdj), 'process.oomScoreAdj'));
   }
+  if (!input.noNewKeyring) ops.push(op.joinKeyring(`_ses.${input.id}`));
   if (spec.hostname !== undefined && ns.isNew('uts')) ops.push(op.sethostname(spec.hostname));
   if (spec.domainname !== undefined && ns.isNew('uts')) ops.push(op.setdomainname(spec.domainname));
 

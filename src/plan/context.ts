@@ -19,6 +19,8 @@ export interface CompileInput {
   // The container's cgroup path inside each hierarchy ("/tsrun/<id>").
   cgroupPath: string;
   noPivot: boolean;
+  // Keep the caller's session keyring instead of a new one per container.
+  noNewKeyring: boolean;
   // run in the foreground: the helper stays the init's parent.
   foreground: boolean;
   // Extra fds (after stdio) that the process keeps: --preserve-fds plus LISTEN_FDS.

@@ -94,6 +94,8 @@ export const op = {
     ({ code: Op.CloseFds, args: [first], field: 'process', step: `close every file descriptor from ${first} up` }),
   seccomp: (program: Buffer, flags: number): PlanOp =>
     ({ code: Op.Seccomp, args: [program, flags], field: 'linux.seccomp', step: `load a seccomp filter of ${program.length / 8} instructions` }),
+  joinKeyring: (name: string): PlanOp =>
+    ({ code: Op.JoinKeyring, args: [name], field: '--no-new-keyring', step: `join a new session keyring ${name}, not the caller's` }),
   exec: (args: string[], env: string[]): PlanOp =>
     ({ code: Op.Exec, args: [args, env], field: 'process.args', step: `execve ${JSON.stringify(args)}` }),
 };

@@ -113,3 +113,14 @@ t.test('tsrun plan and --trace print each step with its field', async (t) => {
   t.equal(traced.status, 0);
   t.equal(traced.stderr.split('\n').length, plan.stdout.split('\n').length, 'the same steps on stderr');
 });
+
+t.test('a new session keyring unless --no-new-keyring', async (t) => {
+  const b = makeBundle(t, baseSpec(['sh', '-c', 'grep -o "keyring *_ses[^:]*" /proc/keys || echo none']));
+  const id = uniqueId('keys');
+  const r = b.run(['run', '-b', b.dir, id]);
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, new RegExp(`_ses\\.${id}\n`), 'the container has a session keyring of its own');
+  const kept = b.run(['run', '--no-new-keyring', '-b', b.dir, uniqueId('keys2')]);
+  t.equal(kept.status, 0, kept.stderr);
+  t.notMatch(kept.stdout, /_ses\./, 'with --no-new-keyring it keeps the caller\'s');
+});
