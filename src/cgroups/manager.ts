@@ -3,16 +3,20 @@ import { join, posix } from 'node:path';
 import { UserError } from '../util/errors';
 import { CgroupLayout, Hierarchy, hierarchyKey, ownCgroups } from './layout';
 
+// The directory of cgroup `path` in a hierarchy, on the host. A hierarchy
+// mounted from a sub-root (as inside a container) shows paths relative to it.
+export function cgroupDir(h: Hierarchy, path: string): string {
+  const rel = h.root !== '/' && path.startsWith(h.root + '/') ? path.slice(h.root.length) : path;
+  return join(h.mountPoint, rel);
+}
+
 // A container's cgroup: one directory per hierarchy. tsrun creates and
 // removes only these; the host's hierarchies are never changed.
 export class Cgroup {
   constructor(readonly layout: CgroupLayout, readonly path: string) {}
 
-  // The container's directory in a hierarchy, on the host.
   dir(h: Hierarchy): string {
-    // A hierarchy mounted from a sub-root (as inside a container) shows paths relative to it.
-    const rel = h.root !== '/' && this.path.startsWith(h.root + '/') ? this.path.slice(h.root.length) : this.path;
-    return join(h.mountPoint, rel);
+    return cgroupDir(h, this.path);
   }
 
   dirs(): string[] {
@@ -94,5 +98,7 @@ export function resolveCgroupPath(layout: CgroupLayout, cgroupsPath: string | un
   const own = ownCgroups();
   const first = layout.hierarchies[0];
   const base = first ? own.get(hierarchyKey(first)) ?? '/' : '/';
-  return posix.join(base, cgroupsPath);
+  const p = posix.join(base, cgroupsPath);
+  if (p === '/' || !p.startsWith('/')) throw new UserError(`linux.cgroupsPath: ${JSON.stringify(cgroupsPath)} resolves to the root cgroup`);
+  return p;
 }

@@ -1,6 +1,13 @@
 import { ArgTag, PLAN_MAGIC, PLAN_VERSION } from './protocol';
 import type { Plan, PlanArg } from '../plan/types';
 
+// JSON cannot hold 2^64-1 (RLIM_INFINITY and other uint64 "unlimited"
+// values): it rounds them to 2^64, which must stay all ones, not wrap to 0.
+function toInt64(a: number | bigint): bigint {
+  if (typeof a === 'number' && a >= 2 ** 64) return (1n << 64n) - 1n;
+  return BigInt(a);
+}
+
 // Serialises a plan into the bytes tsrun-helper parses (see protocol.h).
 export function encodePlan(plan: Plan): Buffer {
   const parts: Buffer[] = [];
@@ -17,7 +24,7 @@ export function encodePlan(plan: Plan): Buffer {
     if (typeof a === 'number' || typeof a === 'bigint') {
       u8(ArgTag.Int);
       const b = Buffer.alloc(8);
-      b.writeBigInt64LE(BigInt.asIntN(64, BigInt(a)));
+      b.writeBigInt64LE(BigInt.asIntN(64, toInt64(a)));
       parts.push(b);
     } else if (typeof a === 'string') {
       u8(ArgTag.Str);

@@ -2,7 +2,7 @@ import { Op, SyncTag } from '../native/protocol';
 import type { CompileInput } from './context';
 import { planNamespaces } from './namespaces';
 import { op } from './ops';
-import { processExecOps, processSetupOps } from './process';
+import { processExecOps, processSetupOps, sysctlOps } from './process';
 import { rootfsOps } from './rootfs';
 import type { Plan, PlanOp } from './types';
 
@@ -35,7 +35,7 @@ export function compilePlan(input: CompileInput): Plan {
   const hooks = spec.hooks ?? {};
   const runtimeHooks = (hooks.prestart?.length ?? 0) + (hooks.createRuntime?.length ?? 0) > 0;
   const hooksSync = runtimeHooks ? [op.sync(SyncTag.RuntimeHooks, 'run the prestart and createRuntime hooks', 'hooks')] : [];
-  ops.push(...rootfsOps(input, inUserNs, hooksSync));
+  ops.push(...rootfsOps(input, inUserNs, hooksSync, sysctlOps(spec)));
   ops.push(...processSetupOps(spec));
 
   if (spec.process) {

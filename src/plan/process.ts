@@ -7,12 +7,15 @@ import type { PlanOp } from './types';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+// Kernel parameters, written through the container's own /proc/sys.
+export function sysctlOps(spec: Spec): PlanOp[] {
+  return Object.entries(spec.linux?.sysctl ?? {}).map(([key, value]) =>
+    op.writeFile(`/proc/sys/${key.replace(/\./g, '/')}`, value, `linux.sysctl.${key}`));
+}
+
 // Settings done inside the container after pivot_root, as root.
 export function processSetupOps(spec: Spec): PlanOp[] {
   const ops: PlanOp[] = [];
-  for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
-    ops.push(op.writeFile(`/proc/sys/${key.replace(/\./g, '/')}`, value, `linux.sysctl.${key}`));
-  }
   const p = spec.process;
   if (!p) return ops;
   p.rlimits?.forEach((r, i) => {

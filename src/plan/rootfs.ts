@@ -1,5 +1,6 @@
 import { posix, resolve } from 'node:path';
 import type { Hierarchy } from '../cgroups/layout';
+import { cgroupDir } from '../cgroups/manager';
 import type { Mount } from '../spec/types';
 import type { CompileInput } from './context';
 import { ConfigError } from './context';
@@ -13,8 +14,10 @@ import type { PlanOp } from './types';
 const BIND_REMOUNT_FLAGS = MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME |
   MS.RELATIME | MS.STRICTATIME | MS.NOSYMFOLLOW;
 
+// A destination as an absolute, normalised path without a trailing slash.
 export function containerPath(p: string): string {
-  return posix.normalize('/' + p);
+  const n = posix.normalize('/' + p);
+  return n.length > 1 && n.endsWith('/') ? n.slice(0, -1) : n;
 }
 
 // The mounts of config.json, in order, all resolved inside the rootfs.
@@ -52,7 +55,7 @@ function mountOps(m: Mount, index: number, input: CompileInput): PlanOp[] {
 function cgroupMountOps(target: string, flags: number, input: CompileInput, field: string): PlanOp[] {
   const { mode, hierarchies } = input.host.cgroupLayout;
   const ops: PlanOp[] = [op.mkdirs(target, 0o755, false, field)];
-  const ownDir = (h: Hierarchy) => posix.join(h.mountPoint, input.cgroupPath);
+  const ownDir = (h: Hierarchy) => cgroupDir(h, input.cgroupPath);
   const roFlags = flags & (MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC);
   if (mode === 'unified') {
     const h = hierarchies[0];
@@ -78,8 +81,9 @@ function cgroupMountOps(target: string, flags: number, input: CompileInput, fiel
 
 // Everything between the clone and the process settings: the rootfs made a
 // mount point, the mounts, /dev, pivot_root, read-only and masked paths.
-// `hooksSync` is placed after the mounts and before pivot_root.
-export function rootfsOps(input: CompileInput, inUserNs: boolean, hooksSync: PlanOp[]): PlanOp[] {
+// `hooksSync` is placed after the mounts and before pivot_root; `afterPivot`
+// (sysctls) before the read-only paths can get in its way.
+export function rootfsOps(input: CompileInput, inUserNs: boolean, hooksSync: PlanOp[], afterPivot: PlanOp[]): PlanOp[] {
   const { spec, rootfs } = input;
   const mounts = spec.mounts ?? [];
   const ops: PlanOp[] = [];
@@ -106,6 +110,7 @@ export function rootfsOps(input: CompileInput, inUserNs: boolean, hooksSync: Pla
 
   ops.push(input.noPivot ? op.moveRoot(rootfs) : op.pivotRoot(rootfs));
   ops.push(op.openRoot('/', 'root.path'));
+  ops.push(...afterPivot);
 
   spec.linux?.readonlyPaths?.forEach((p, i) => ops.push(op.readonlyPath(containerPath(p), `linux.readonlyPaths[${i}]`)));
   spec.linux?.maskedPaths?.forEach((p, i) => ops.push(op.maskPath(containerPath(p), `linux.maskedPaths[${i}]`)));

@@ -31,6 +31,7 @@ const tsName = (cName: string, prefix: string) =>
 const tsEnum = (e: Record<string, string | number>) =>
   Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
 
+// [C enum, member prefix, TS enum, the fewest members the parse must find]
 const ENUMS: [string, string, Record<string, string | number>, number][] = [
   ['op_code', 'OP_', Op, 33],
   ['msg_type', 'MSG_', Msg, 6],
@@ -41,12 +42,13 @@ for (const [cname, prefix, tsEnumObj, count] of ENUMS) {
   t.test(`enum ${cname}`, async (t) => {
     const c = cEnum(cname);
     const ts = tsEnum(tsEnumObj);
-    t.equal(Object.keys(c).length, count, `protocol.h has ${count} members`);
+    t.ok(Object.keys(c).length >= count, `protocol.h has at least ${count} members`);
+    t.equal(Object.keys(c).length, Object.keys(ts).length, 'as many in protocol.h as in protocol.ts');
     const fromC = Object.fromEntries(Object.entries(c).map(([k, v]) => [tsName(k, prefix), v]));
     for (const [name, value] of Object.entries(fromC)) t.equal(ts[name], value, `${prefix}${name} in protocol.ts`);
     for (const [name, value] of Object.entries(ts)) t.equal(fromC[name], value, `${name} in protocol.h`);
     t.same(ts, fromC, 'same members and values');
-    t.equal(new Set(Object.values(c)).size, count, 'no number used twice');
+    t.equal(new Set(Object.values(c)).size, Object.keys(c).length, 'no number used twice');
   });
 }
 
