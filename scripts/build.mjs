@@ -16,19 +16,22 @@ mkdirSync(dist, { recursive: true });
 buildValidators(join(top, 'build', 'validators'));
 
 const { version } = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8'));
-await build({
-  entryPoints: [join(top, 'src/cli/main.ts')],
-  outfile: join(dist, 'tsrun.js'),
+// One bundled file for the entry point and one per command, so that a
+// command loads only its own code.
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  banner: { js: '#!/usr/bin/env node' },
   define: { TSRUN_VERSION: JSON.stringify(version) },
   // yargs renders --help only; it is ESM and loaded from node_modules when asked for.
   external: ['yargs'],
   logLevel: 'warning',
-});
+};
+await build({ ...common, entryPoints: [join(top, 'src/cli/main.ts')], outfile: join(dist, 'tsrun.js'), banner: { js: '#!/usr/bin/env node' } });
+const commandDir = join(top, 'src/cli/commands');
+const commands = readdirSync(commandDir).filter((f) => f.endsWith('.ts')).map((f) => join(commandDir, f));
+await build({ ...common, entryPoints: commands, outdir: join(dist, 'commands') });
 chmodSync(join(dist, 'tsrun.js'), 0o755);
 
 const native = join(top, 'src', 'native');

@@ -2,6 +2,7 @@ import { COMMANDS, GLOBAL_OPTIONS, type OptionDef } from './table';
 
 type Yargs = {
   scriptName(n: string): Yargs;
+  version(v: false): Yargs;
   usage(u: string): Yargs;
   command(c: string, d: string, builder: (y: Yargs) => Yargs): Yargs;
   option(n: string, o: object): Yargs;
@@ -20,7 +21,7 @@ function yargsOption(d: OptionDef): object {
 export async function showHelp(commandName?: string): Promise<void> {
   const { default: yargs } = (await import('yargs')) as unknown as { default: (a: string[]) => Yargs };
   const cmd = COMMANDS.find((c) => c.name === commandName);
-  let y = yargs([]).scriptName('tsrun').wrap(100);
+  let y = yargs([]).scriptName('tsrun').version(false).wrap(100);
   if (cmd) {
     const usage = `tsrun ${cmd.name} [options] ${cmd.positionals.map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`)).join(' ')}\n\n${cmd.describe}`;
     y = y.usage(usage);

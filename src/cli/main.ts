@@ -1,70 +1,19 @@
-import { UserError } from '../util/errors';
-import { parseArgs, type ParsedArgs } from './args';
-import { makeLogger, type Logger } from './log';
+import { UserError, isUserError } from '../util/errors';
+import { parseArgs } from './args';
+import { makeLogger } from './log';
+import type { Command } from './command';
+import { dirname, join } from 'node:path';
 
 declare const TSRUN_VERSION: string;
 
-// Each command reads its parsed arguments and returns the exit code.
-type CommandFn = (a: ParsedArgs, log: Logger) => Promise<number> | number;
+// Each command is its own bundled file (dist/commands/NAME.js), loaded only
+// when called: `tsrun state` does not pay for parsing what `create` needs.
+function loadCommand(name: string): Command {
+  const dir = dirname(require.main?.filename ?? process.argv[1]);
+  return (require(join(dir, 'commands', `${name}.js`)) as { default: Command }).default;
+}
 
 const str = (v: unknown) => (v === undefined ? undefined : String(v));
-
-const commands: Record<string, CommandFn> = {
-  async create(a, log) {
-    const { createContainer } = await import('../container/create');
-    await createContainer({ ...createArgs(a, log), foreground: false });
-    return 0;
-  },
-  async start(a) {
-    const { startContainer } = await import('../container/start');
-    await startContainer(root(a), a.positionals[0]);
-    return 0;
-  },
-  async state(a) {
-    const { containerState } = await import('../container/state');
-    process.stdout.write(JSON.stringify(containerState(root(a), a.positionals[0]), null, 2) + '\n');
-    return 0;
-  },
-  async kill(a) {
-    const { killContainer } = await import('../container/kill');
-    killContainer(root(a), a.positionals[0], a.positionals[1] ?? 'SIGTERM', Boolean(a.options.all));
-    return 0;
-  },
-  async delete(a) {
-    const { deleteContainer } = await import('../container/delete');
-    await deleteContainer(root(a), a.positionals[0], Boolean(a.options.force));
-    return 0;
-  },
-  async run(a, log) {
-    const { runContainer } = await import('../container/run');
-    return runContainer(createArgs(a, log), Boolean(a.options.detach));
-  },
-  async plan(a) {
-    const { printPlan } = await import('./plan');
-    printPlan(str(a.options.bundle) ?? '.', a.positionals[0] ?? 'plan', root(a), Boolean(a.options['no-pivot']));
-    return 0;
-  },
-};
-
-function root(a: ParsedArgs): string {
-  return String(a.globals.root);
-}
-
-function createArgs(a: ParsedArgs, log: Logger) {
-  const { checkId } = require('../container/record') as typeof import('../container/record');
-  return {
-    root: root(a),
-    id: checkId(a.positionals[0]),
-    bundle: str(a.options.bundle) ?? '.',
-    pidFile: str(a.options['pid-file']),
-    consoleSocket: str(a.options['console-socket']),
-    noPivot: Boolean(a.options['no-pivot']),
-    noNewKeyring: Boolean(a.options['no-new-keyring']),
-    preserveFds: Number(a.options['preserve-fds'] ?? 0),
-    trace: Boolean(a.globals.trace),
-    warn: (msg: string) => log.warn(msg),
-  };
-}
 
 async function main(argv: string[]): Promise<number> {
   let log = makeLogger(undefined, 'text', false);
@@ -87,9 +36,9 @@ async function main(argv: string[]): Promise<number> {
       throw new UserError('--systemd-cgroup: systemd cgroup management is not supported by tsrun yet');
     }
     log.debug(`${a.command.name} ${a.positionals.join(' ')}`);
-    return await commands[a.command.name](a, log);
+    return await loadCommand(a.command.name)(a, log);
   } catch (e) {
-    if (e instanceof UserError) {
+    if (isUserError(e)) {
       log.error(e.message);
       return e.exitCode;
     }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { Msg } from './protocol';
@@ -24,8 +24,9 @@ export interface RunningHelper {
   exited: Promise<number>;
 }
 
+// Next to the entry point, dist/tsrun.js.
 function helperPath(): string {
-  return join(__dirname, 'tsrun-helper');
+  return join(dirname(require.main?.filename ?? process.argv[1]), 'tsrun-helper');
 }
 
 function frame(type: Msg, payload: Buffer = Buffer.alloc(0)): Buffer {
