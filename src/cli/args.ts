@@ -1,7 +1,7 @@
 import { UserError } from '../util/errors';
 import { COMMANDS, GLOBAL_OPTIONS, type CommandDef, type OptionDef } from './table';
 
-export type Values = Record<string, string | number | boolean | undefined>;
+export type Values = Record<string, string | number | boolean | string[] | undefined>;
 
 export interface ParsedArgs {
   globals: Values;
@@ -32,13 +32,16 @@ function takeOption(defs: OptionDef[], args: string[], i: number, into: Values, 
     into[def.name] = eq > 0 && token.startsWith('--') ? token.slice(eq + 1) !== 'false' : true;
     return i + 1;
   }
-  if (eq > 0 && token.startsWith('--')) {
-    into[def.name] = convert(def, token.slice(eq + 1), where);
-    return i + 1;
+  const inline = eq > 0 && token.startsWith('--');
+  if (!inline && i + 1 >= args.length) throw new UserError(`${where}--${def.name} needs a value`);
+  const value = convert(def, inline ? token.slice(eq + 1) : args[i + 1], where);
+  if (def.repeatable) {
+    const list = (into[def.name] as string[] | undefined) ?? [];
+    into[def.name] = [...list, String(value)];
+  } else {
+    into[def.name] = value;
   }
-  if (i + 1 >= args.length) throw new UserError(`${where}--${def.name} needs a value`);
-  into[def.name] = convert(def, args[i + 1], where);
-  return i + 2;
+  return inline ? i + 1 : i + 2;
 }
 
 function defaults(defs: OptionDef[]): Values {
@@ -64,8 +67,8 @@ export function parseArgs(args: string[]): ParsedArgs {
   const where = `${command.name}: `;
   while (i < args.length) {
     const a = args[i];
-    if (a === '--') {
-      positionals.push(...args.slice(i + 1));
+    if (a === '--' || (command.literalAfter !== undefined && positionals.length >= command.literalAfter)) {
+      positionals.push(...args.slice(a === '--' ? i + 1 : i));
       break;
     }
     if (a.startsWith('-') && a !== '-' && !/^-\d+$/.test(a)) {
@@ -84,7 +87,7 @@ export function parseArgs(args: string[]): ParsedArgs {
   if (positionals.length < required) {
     throw new UserError(`${where}missing ${command.positionals[positionals.length].name}`);
   }
-  if (positionals.length > command.positionals.length) {
+  if (command.literalAfter === undefined && positionals.length > command.positionals.length) {
     throw new UserError(`${where}unexpected argument ${JSON.stringify(positionals[command.positionals.length])}`);
   }
   return { globals, command, options, positionals };

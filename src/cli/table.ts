@@ -8,6 +8,8 @@ export interface OptionDef {
   type: 'boolean' | 'string' | 'number';
   describe: string;
   default?: string | number | boolean;
+  // Given more than once, the values are collected into a list.
+  repeatable?: boolean;
 }
 
 export interface CommandDef {
@@ -15,6 +17,8 @@ export interface CommandDef {
   describe: string;
   positionals: { name: string; required: boolean; describe: string }[];
   options: OptionDef[];
+  // After this many positionals the rest is taken as is (exec ID cmd -c ...).
+  literalAfter?: number;
 }
 
 export const GLOBAL_OPTIONS: OptionDef[] = [
@@ -57,6 +61,25 @@ export const COMMANDS: CommandDef[] = [
   {
     name: 'run', describe: 'create and start a container, wait for it and delete it', positionals: [ID],
     options: [...CREATE_OPTIONS, { name: 'detach', alias: 'd', type: 'boolean', describe: 'return once started' }],
+  },
+  {
+    name: 'exec', describe: 'run a new process in a running container',
+    positionals: [ID, { name: 'command', required: false, describe: 'the program and its arguments (or --process)' }],
+    literalAfter: 1,
+    options: [
+      { name: 'process', alias: 'p', type: 'string', describe: 'a JSON file with the process (runtime-spec process object)' },
+      { name: 'console-socket', type: 'string', describe: 'unix socket that receives the pty master' },
+      { name: 'tty', alias: 't', type: 'boolean', describe: 'give the process a terminal' },
+      { name: 'detach', alias: 'd', type: 'boolean', describe: 'return once the process runs' },
+      { name: 'pid-file', type: 'string', describe: 'write the process pid to this file' },
+      { name: 'cwd', type: 'string', describe: 'working directory in the container' },
+      { name: 'env', alias: 'e', type: 'string', repeatable: true, describe: 'set an environment variable (NAME=value); repeatable' },
+      { name: 'user', alias: 'u', type: 'string', describe: 'uid[:gid] to run as' },
+      { name: 'additional-gids', alias: 'g', type: 'string', repeatable: true, describe: 'an additional gid; repeatable' },
+      { name: 'cap', alias: 'c', type: 'string', repeatable: true, describe: 'add a capability (CAP_X); repeatable' },
+      { name: 'no-new-privs', type: 'boolean', describe: 'set no_new_privs for the process' },
+      { name: 'preserve-fds', type: 'number', default: 0, describe: 'pass this many fds (from 3 up) to the process' },
+    ],
   },
   {
     name: 'plan', describe: 'print the steps create would take, without taking them',

@@ -1,14 +1,12 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { Cgroup, resolveCgroupPath } from '../cgroups/manager';
 import { runHelper, type RunningHelper } from '../native/helper-process';
-import { Op, SyncTag } from '../native/protocol';
+import { SyncTag } from '../native/protocol';
 import { compilePlan, formatPlan } from '../plan/compile';
-import type { PlanOp } from '../plan/types';
 import { loadBundle } from '../spec/load';
 import { unenforcedResources, unsupportedFields } from '../spec/unsupported';
 import type { IdMapping, Spec } from '../spec/types';
 import { UserError } from '../util/errors';
-import { errnoText } from '../util/errno';
 import { destroyContainer } from './destroy';
 import { runHooks } from './hooks';
 import { hostFacts } from './host';
@@ -39,16 +37,6 @@ export interface Created {
 
 function mapText(maps: IdMapping[] | undefined): string {
   return (maps ?? []).map((m) => `${m.containerID} ${m.hostID} ${m.size}`).join('\n') + '\n';
-}
-
-// runc's wording, which engines map to exit code 127 or 126.
-function execFailure(op: PlanOp | undefined, errno: number): string | undefined {
-  if (op?.code !== Op.ResolveExec) return undefined;
-  const name = op.args[0] as string;
-  if (errno === 2 && !name.includes('/')) return `process.args[0]: exec: "${name}": executable file not found in $PATH`;
-  if (errno === 2) return `process.args[0]: exec: "${name}": stat ${name}: no such file or directory`;
-  if (errno === 13) return `process.args[0]: exec: "${name}": permission denied`;
-  return `process.args[0]: exec: "${name}": ${errnoText(errno)}`;
 }
 
 function writePidFile(path: string, pid: number): void {
@@ -96,7 +84,6 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
           await runHooks('createRuntime', spec.hooks?.createRuntime, hookState());
         }
       },
-      describeFailure: (index, errno) => execFailure(plan.ops[index], errno),
     });
     const stat = readProcStat(pid);
     if (!stat) throw new UserError('the container init exited right after it was set up');

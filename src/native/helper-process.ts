@@ -5,7 +5,7 @@ import { constants } from 'node:os';
 import { Msg } from './protocol';
 import { encodePlan } from './plan-encoder';
 import type { Plan } from '../plan/types';
-import { errnoText } from '../util/errno';
+import { describeFailure } from '../plan/failure';
 import { UserError } from '../util/errors';
 
 export interface HelperHandlers {
@@ -13,8 +13,6 @@ export interface HelperHandlers {
   onPid(pid: number): void;
   // The init waits at a sync point until this resolves.
   onSync(tag: number): Promise<void> | void;
-  // How a failed op reads to the user; the default names the field and step.
-  describeFailure?(index: number, errno: number, detail: string): string | undefined;
 }
 
 export interface RunningHelper {
@@ -82,9 +80,7 @@ export function runHelper(plan: Plan, cwd: string, preserveFds: number, h: Helpe
           const index = payload.readUInt32LE(0);
           const errno = payload.readInt32LE(4);
           const detail = payload.subarray(8).toString();
-          const custom = h.describeFailure?.(index, errno, detail);
-          const op = plan.ops[index];
-          fail(custom ?? (op ? `${op.field}: ${op.step}: ${errnoText(errno)}${detail ? ` (${detail})` : ''}` : `tsrun-helper: ${detail || errnoText(errno)}`));
+          fail(describeFailure(plan.ops[index], errno, detail));
           break;
         }
       }

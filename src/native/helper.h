@@ -18,6 +18,7 @@ struct arg {
 struct op {
 	uint16_t code;
 	uint16_t argc;
+	int fd; /* OP_SETNS: the namespace file, opened before any op runs */
 	struct arg args[PLAN_MAX_ARGS];
 };
 

@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,20 @@ int main(int argc, char **argv)
 			snprintf(why, sizeof why, "op %u (code %u) has the wrong arguments", i, plan.ops[i].code);
 			die_setup(c.sync_fd, why);
 		}
+
+	/* Open every namespace to join first: after joining a user or mount
+	 * namespace the others' /proc paths may no longer be reachable. */
+	for (uint32_t i = 0; i < plan.nops; i++) {
+		struct op *op = &plan.ops[i];
+		op->fd = -1;
+		if (op->code != OP_SETNS)
+			continue;
+		op->fd = open(op->args[0].s, O_RDONLY | O_CLOEXEC);
+		if (op->fd < 0) {
+			report_error(&c, i, errno);
+			_exit(1);
+		}
+	}
 
 	for (uint32_t i = 0; i < plan.nops; i++) {
 		const struct op *op = &plan.ops[i];

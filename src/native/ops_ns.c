@@ -14,14 +14,7 @@
 int op_setns(struct ctx *c, const struct op *op)
 {
 	(void)c;
-	int fd = open(op->args[0].s, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = setns(fd, (int)op->args[1].i);
-	int err = errno;
-	close(fd);
-	errno = err;
-	return rc;
+	return setns(op->fd, (int)op->args[1].i);
 }
 
 int op_unshare(struct ctx *c, const struct op *op)

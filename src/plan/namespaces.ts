@@ -3,7 +3,7 @@ import { CLONE } from './linux-constants';
 import { op } from './ops';
 import type { PlanOp } from './types';
 
-const FLAG: Record<NamespaceType, number> = {
+export const FLAG: Record<NamespaceType, number> = {
   user: CLONE.NEWUSER,
   ipc: CLONE.NEWIPC,
   uts: CLONE.NEWUTS,
@@ -14,10 +14,15 @@ const FLAG: Record<NamespaceType, number> = {
   mount: CLONE.NEWNS,
 };
 
+// The names of the namespace files in /proc/PID/ns.
+export const PROC_NS_NAME: Record<NamespaceType, string> = {
+  user: 'user', ipc: 'ipc', uts: 'uts', network: 'net', pid: 'pid', cgroup: 'cgroup', time: 'time', mount: 'mnt',
+};
+
 // Joining order: the user namespace first (it grants the rights for the
 // rest), the mount namespace last (after it, host paths to /proc/PID/ns/* no
 // longer resolve).
-const JOIN_ORDER: NamespaceType[] = ['user', 'ipc', 'uts', 'network', 'pid', 'cgroup', 'time', 'mount'];
+export const JOIN_ORDER: NamespaceType[] = ['user', 'ipc', 'uts', 'network', 'pid', 'cgroup', 'time', 'mount'];
 
 export interface NamespacePlan {
   // Run by the helper before the clone: joins, and a new time namespace.

@@ -1,0 +1,36 @@
+import { Op, SyncTag } from '../native/protocol';
+import type { Spec } from '../spec/types';
+import type { HostFacts } from './context';
+import { FLAG, JOIN_ORDER, PROC_NS_NAME } from './namespaces';
+import { op } from './ops';
+import { processExecOps, processSetupOps } from './process';
+import type { Plan } from './types';
+
+export interface ExecInput {
+  // The container's config with `process` replaced by the one to exec.
+  spec: Spec;
+  id: string;
+  initPid: number;
+  foreground: boolean;
+  preserveFds: number;
+  host: HostFacts;
+}
+
+// exec: join every namespace the container has, through its init's
+// /proc/PID/ns files (user first, mount last), fork into the pid namespace,
+// and then take the same process steps as the init does, minus the wait for
+// start.
+export function compileExecPlan(x: ExecInput): Plan {
+  const have = new Set((x.spec.linux?.namespaces ?? []).map((n) => n.type));
+  const ops = JOIN_ORDER.filter((t) => have.has(t)).map((t) =>
+    op.setns(`/proc/${x.initPid}/ns/${PROC_NS_NAME[t]}`, FLAG[t], t, 'linux.namespaces'));
+  ops.push(op.clone(0, [], x.foreground));
+  ops.push(op.sync(SyncTag.Cloned, 'place the process in the container\'s cgroup', 'linux'));
+  ops.push(...processSetupOps(x.spec));
+  const input = {
+    spec: x.spec, id: x.id, bundle: '', rootfs: '', fifoPath: '', cgroupPath: '',
+    noPivot: false, noNewKeyring: true, foreground: x.foreground, preserveFds: x.preserveFds, host: x.host,
+  };
+  ops.push(...processExecOps(input).filter((o) => o.code !== Op.WaitFifo));
+  return { ops, waitForInit: x.foreground };
+}
