@@ -59,7 +59,7 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
   const cgroup = new Cgroup(host.cgroupLayout, cgroupPath);
   const plan = compilePlan({
     spec, id: o.id, bundle, rootfs, fifoPath: dir.fifo, cgroupPath,
-    noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, foreground: o.foreground, preserveFds: o.preserveFds, host,
+    noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, consoleSocket: o.consoleSocket, foreground: o.foreground, preserveFds: o.preserveFds, host,
   });
   if (o.trace) process.stderr.write(formatPlan(plan) + '\n');
 

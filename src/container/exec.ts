@@ -58,6 +58,7 @@ function execProcess(o: ExecOptions, container: Spec): Process {
   if (!o.args.length) throw new UserError('exec: give a command or --process');
   const base: Process = container.process ? structuredClone(container.process) : { cwd: '/', user: { uid: 0, gid: 0 } };
   const p: Process = { ...base, args: o.args, terminal: o.tty };
+  delete p.consoleSize;
   if (o.cwd) p.cwd = o.cwd;
   if (o.env.length) p.env = [...(p.env ?? []), ...o.env];
   if (o.user) {
@@ -101,7 +102,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     if (capabilityNumber(cap, host.lastCap) === undefined) throw new UserError(`--cap: unknown capability ${JSON.stringify(cap)}`);
   }
 
-  const plan = compileExecPlan({ spec, id: o.id, initPid: record.pid, foreground: !o.detach, preserveFds: o.preserveFds, host });
+  const plan = compileExecPlan({ spec, id: o.id, initPid: record.pid, foreground: !o.detach, preserveFds: o.preserveFds, consoleSocket: o.consoleSocket, host });
   if (o.trace) globalThis.process.stderr.write(formatPlan(plan) + '\n');
   const cgroup = new Cgroup(host.cgroupLayout, record.cgroupPath);
   let pid = 0;

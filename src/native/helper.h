@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "protocol.h"
 
 struct arg {
@@ -33,6 +34,8 @@ struct ctx {
 	int sync_fd;     /* socket to tsrun; -1 once closed */
 	int root_fd;     /* the rootfs, for resolving paths inside it */
 	int fifo_fd;     /* the exec fifo, opened read-write */
+	int console_fd;  /* where the init sends the pty master */
+	int relay_fd;    /* the helper's end when it relays the terminal itself */
 	char exec_path[4096];
 	char detail[512]; /* extra words for an error report */
 };
@@ -83,6 +86,12 @@ int op_close_fds(struct ctx *, const struct op *);
 int op_seccomp(struct ctx *, const struct op *);
 int op_exec(struct ctx *, const struct op *);
 int op_join_keyring(struct ctx *, const struct op *);
+
+/* tty.c */
+int op_console_connect(struct ctx *, const struct op *);
+int op_console_pair(struct ctx *, const struct op *);
+int op_setup_tty(struct ctx *, const struct op *);
+int relay_terminal(int relay_fd, pid_t child);
 
 /* paths.c: resolving inside the rootfs without leaving it */
 int open_in_root(int root_fd, const char *path, int flags);

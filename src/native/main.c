@@ -64,6 +64,9 @@ static const struct op_def ops[] = {
 	[OP_SECCOMP] = { "bi", op_seccomp },
 	[OP_EXEC] = { "vv", op_exec },
 	[OP_JOIN_KEYRING] = { "s", op_join_keyring },
+	[OP_CONSOLE_CONNECT] = { "s", op_console_connect },
+	[OP_CONSOLE_PAIR] = { "", op_console_pair },
+	[OP_SETUP_TTY] = { "iisii", op_setup_tty },
 };
 
 static int check_signature(const struct op *op)
@@ -101,8 +104,12 @@ static void parent_after_clone(struct ctx *c, pid_t child, int wait_for_it)
 	int32_t pid = child;
 	send_msg(c->sync_fd, MSG_PID, &pid, 4);
 	close(c->sync_fd);
+	if (c->console_fd >= 0)
+		close(c->console_fd);
 	if (!wait_for_it)
 		_exit(0);
+	if (c->relay_fd >= 0)
+		_exit(relay_terminal(c->relay_fd, child));
 	int status;
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
@@ -120,7 +127,7 @@ int main(int argc, char **argv)
 	}
 	run_from_sealed_copy(argv);
 
-	struct ctx c = { .sync_fd = atoi(argv[1]), .root_fd = -1, .fifo_fd = -1 };
+	struct ctx c = { .sync_fd = atoi(argv[1]), .root_fd = -1, .fifo_fd = -1, .console_fd = -1, .relay_fd = -1 };
 	/* Until execve nobody may ptrace us or open our /proc/self/exe through /proc/PID. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 

@@ -72,6 +72,9 @@ enum op_code {
 	OP_SECCOMP = 32,       /* program, flags */
 	OP_EXEC = 33,          /* argv, envp */
 	OP_JOIN_KEYRING = 34,  /* name: a new session keyring for the container */
+	OP_CONSOLE_CONNECT = 35, /* path: the --console-socket that will receive the pty master */
+	OP_CONSOLE_PAIR = 36,  /* the helper itself receives the pty master and relays it (run in the foreground) */
+	OP_SETUP_TTY = 37,     /* rows, cols, console path, uid, gid: a pty whose slave becomes stdio */
 };
 
 #endif

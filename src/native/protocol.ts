@@ -55,6 +55,9 @@ export enum Op {
   Seccomp = 32,
   Exec = 33,
   JoinKeyring = 34,
+  ConsoleConnect = 35,
+  ConsolePair = 36,
+  SetupTty = 37,
 }
 
 // What an init asks tsrun to do at a sync point.

@@ -2,7 +2,7 @@ import { Op, SyncTag } from '../native/protocol';
 import type { CompileInput } from './context';
 import { planNamespaces } from './namespaces';
 import { op } from './ops';
-import { processExecOps, processSetupOps, sysctlOps } from './process';
+import { processExecOps, processSetupOps, sysctlOps, terminalOps } from './process';
 import { rootfsOps } from './rootfs';
 import type { Plan, PlanOp } from './types';
 
@@ -16,7 +16,8 @@ export function compilePlan(input: CompileInput): Plan {
 
   // In the helper, on the host.
   ops.push(op.openFifo(input.fifoPath));
-  ops.push(...ns.beforeClone);
+  const tty = terminalOps(input, spec.process, '/dev/console');
+  ops.push(...ns.beforeClone, ...tty.beforeClone);
   ops.push(op.clone(ns.cloneFlags, ns.created.filter((t) => t !== 'cgroup' && t !== 'time'), input.foreground));
 
   // In the init.
@@ -35,7 +36,7 @@ export function compilePlan(input: CompileInput): Plan {
   const hooks = spec.hooks ?? {};
   const runtimeHooks = (hooks.prestart?.length ?? 0) + (hooks.createRuntime?.length ?? 0) > 0;
   const hooksSync = runtimeHooks ? [op.sync(SyncTag.RuntimeHooks, 'run the prestart and createRuntime hooks', 'hooks')] : [];
-  ops.push(...rootfsOps(input, inUserNs, hooksSync, sysctlOps(spec)));
+  ops.push(...rootfsOps(input, inUserNs, hooksSync, [...tty.inContainer, ...sysctlOps(spec)]));
   ops.push(...processSetupOps(spec));
 
   if (spec.process) {

@@ -23,6 +23,8 @@ export interface CompileInput {
   noNewKeyring: boolean;
   // run in the foreground: the helper stays the init's parent.
   foreground: boolean;
+  // Where the pty master goes when process.terminal is set.
+  consoleSocket?: string;
   // Extra fds (after stdio) that the process keeps: --preserve-fds plus LISTEN_FDS.
   preserveFds: number;
   host: HostFacts;

@@ -3,7 +3,7 @@ import type { Spec } from '../spec/types';
 import type { HostFacts } from './context';
 import { FLAG, JOIN_ORDER, PROC_NS_NAME } from './namespaces';
 import { op } from './ops';
-import { processExecOps, processSetupOps } from './process';
+import { processExecOps, processSetupOps, terminalOps } from './process';
 import type { Plan } from './types';
 
 export interface ExecInput {
@@ -13,6 +13,7 @@ export interface ExecInput {
   initPid: number;
   foreground: boolean;
   preserveFds: number;
+  consoleSocket?: string;
   host: HostFacts;
 }
 
@@ -21,16 +22,21 @@ export interface ExecInput {
 // and then take the same process steps as the init does, minus the wait for
 // start.
 export function compileExecPlan(x: ExecInput): Plan {
-  const have = new Set((x.spec.linux?.namespaces ?? []).map((n) => n.type));
-  const ops = JOIN_ORDER.filter((t) => have.has(t)).map((t) =>
-    op.setns(`/proc/${x.initPid}/ns/${PROC_NS_NAME[t]}`, FLAG[t], t, 'linux.namespaces'));
-  ops.push(op.clone(0, [], x.foreground));
-  ops.push(op.sync(SyncTag.Cloned, 'place the process in the container\'s cgroup', 'linux'));
-  ops.push(...processSetupOps(x.spec));
   const input = {
-    spec: x.spec, id: x.id, bundle: '', rootfs: '', fifoPath: '', cgroupPath: '',
+    spec: x.spec, id: x.id, bundle: '', rootfs: '', fifoPath: '', cgroupPath: '', consoleSocket: x.consoleSocket,
     noPivot: false, noNewKeyring: true, foreground: x.foreground, preserveFds: x.preserveFds, host: x.host,
   };
+  const tty = terminalOps(input, x.spec.process, '');
+  const have = new Set((x.spec.linux?.namespaces ?? []).map((n) => n.type));
+  // The console socket is a host path: connect before joining the mount namespace.
+  const ops = [...tty.beforeClone];
+  for (const t of JOIN_ORDER.filter((t) => have.has(t))) {
+    ops.push(op.setns(`/proc/${x.initPid}/ns/${PROC_NS_NAME[t]}`, FLAG[t], t, 'linux.namespaces'));
+  }
+  ops.push(op.clone(0, [], x.foreground));
+  ops.push(op.sync(SyncTag.Cloned, 'place the process in the container\'s cgroup', 'linux'));
+  ops.push(...tty.inContainer);
+  ops.push(...processSetupOps(x.spec));
   ops.push(...processExecOps(input).filter((o) => o.code !== Op.WaitFifo));
   return { ops, waitForInit: x.foreground };
 }

@@ -92,10 +92,28 @@ export const op = {
     ({ code: Op.WaitFifo, args: [], field: 'process', step: 'wait on the exec fifo for `tsrun start`' }),
   closeFds: (first: number): PlanOp =>
     ({ code: Op.CloseFds, args: [first], field: 'process', step: `close every file descriptor from ${first} up` }),
-  seccomp: (program: Buffer, flags: number): PlanOp =>
-    ({ code: Op.Seccomp, args: [program, flags], field: 'linux.seccomp', step: `load a seccomp filter of ${program.length / 8} instructions` }),
+  // OP_SECCOMP takes (program, flags, listener path, state pieces). With an
+  // empty program it only connects to the listener (before the clone, on the
+  // host); with a program and NEW_LISTENER in the flags it sends the notify fd
+  // there with the state JSON: the pieces joined by the init's host pid.
+  seccomp: (program: Buffer, flags: number, statePieces: string[] = [], arches = ''): PlanOp => ({
+    code: Op.Seccomp, args: [program, flags, '', statePieces], field: 'linux.seccomp',
+    step: `load a seccomp filter of ${program.length / 8} instructions${arches ? ` for ${arches}` : ''}, flags ${flags}${statePieces.length ? ', and send its notify fd to the listener' : ''}`,
+  }),
+  seccompListener: (path: string): PlanOp => ({
+    code: Op.Seccomp, args: [Buffer.alloc(0), 0, path, []], field: 'linux.seccomp.listenerPath',
+    step: `connect to the seccomp listener ${path}`,
+  }),
   joinKeyring: (name: string): PlanOp =>
     ({ code: Op.JoinKeyring, args: [name], field: '--no-new-keyring', step: `join a new session keyring ${name}, not the caller's` }),
+  consoleConnect: (path: string): PlanOp =>
+    ({ code: Op.ConsoleConnect, args: [path], field: '--console-socket', step: `connect to the console socket ${path}` }),
+  consolePair: (): PlanOp =>
+    ({ code: Op.ConsolePair, args: [], field: 'process.terminal', step: 'make a socket pair: the helper will relay the terminal itself' }),
+  setupTty: (rows: number, cols: number, consolePath: string, uid: number, gid: number): PlanOp => ({
+    code: Op.SetupTty, args: [rows, cols, consolePath, uid, gid], field: 'process.terminal',
+    step: `open a pty${rows && cols ? ` of ${cols}x${rows}` : ''}, send its master away, make its slave stdio and the controlling terminal${consolePath ? ` and ${consolePath}` : ''}`,
+  }),
   exec: (args: string[], env: string[]): PlanOp =>
     ({ code: Op.Exec, args: [args, env], field: 'process.args', step: `execve ${JSON.stringify(args)}` }),
 };

@@ -1,9 +1,24 @@
 import type { Process, Spec } from '../spec/types';
 import { capabilityMask } from './capabilities';
-import type { CompileInput } from './context';
+import { ConfigError, type CompileInput } from './context';
 import { RLIMIT } from './linux-constants';
 import { op } from './ops';
 import type { PlanOp } from './types';
+
+// A terminal: before the clone the helper connects to the console socket
+// (or keeps a socket pair to relay the terminal itself in the foreground);
+// in the container the init opens the pty and sends the master there.
+export function terminalOps(input: CompileInput, p: Process | undefined, consolePath: string): { beforeClone: PlanOp[]; inContainer: PlanOp[] } {
+  if (!p?.terminal) return { beforeClone: [], inContainer: [] };
+  let connect: PlanOp;
+  if (input.consoleSocket) connect = op.consoleConnect(input.consoleSocket);
+  else if (input.foreground) connect = op.consolePair();
+  else throw new ConfigError('process.terminal', 'a terminal needs --console-socket when tsrun does not stay in the foreground');
+  const size = p.consoleSize ?? { height: 0, width: 0 };
+  const inContainer = consolePath ? [op.mkdirs(consolePath, 0o666, true, 'process.terminal')] : [];
+  inContainer.push(op.setupTty(size.height, size.width, consolePath, p.user.uid, p.user.gid));
+  return { beforeClone: [connect], inContainer };
+}
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
