@@ -86,4 +86,6 @@ export const COMMANDS: CommandDef[] = [
     positionals: [{ name: 'container-id', required: false, describe: 'the container id (default: plan)' }],
     options: [CREATE_OPTIONS[0], CREATE_OPTIONS[3]],
   },
+  { name: 'pause', describe: 'freeze every process of a container (cgroup freezer)', positionals: [ID], options: [] },
+  { name: 'resume', describe: 'thaw a paused container', positionals: [ID], options: [] },
 ];

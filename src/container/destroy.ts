@@ -1,5 +1,6 @@
 import { Cgroup } from '../cgroups/manager';
 import { detectLayout } from '../cgroups/layout';
+import { isPaused, thawQuietly } from '../cgroups/freezer';
 import { isAlive } from './proc';
 import type { ContainerDir, ContainerRecord } from './record';
 import { sleepSync } from '../util/sleep';
@@ -25,6 +26,12 @@ export function waitForExit(alive: () => boolean, timeoutMs = 10_000): boolean {
 // Kills whatever is left of a container and removes its cgroup and state
 // directory. Used by delete and by a failed create.
 export function destroyContainer(dir: ContainerDir, r: ContainerRecord, cgroup = new Cgroup(detectLayout(), r.cgroupPath)): void {
+  // A paused container: every process gets SIGKILL while still frozen (so
+  // none runs again), then the cgroup is thawed so that the kills land.
+  if (isPaused(r.cgroupPath, cgroup.layout)) {
+    for (const p of cgroup.pids()) signalQuietly(p, 'SIGKILL');
+    thawQuietly(r.cgroupPath, cgroup.layout);
+  }
   if (r.pid > 0 && isAlive(r.pid, r.pidStartTime)) {
     signalQuietly(r.pid, 'SIGKILL');
     waitForExit(() => isAlive(r.pid, r.pidStartTime));

@@ -4,6 +4,7 @@ import type { Spec } from '../spec/types';
 import { UserError, errorCode } from '../util/errors';
 import { isAlive } from './proc';
 import { sleepSync } from '../util/sleep';
+import { isPaused } from '../cgroups/freezer';
 
 // What tsrun keeps about a container in <root>/<id>/state.json.
 export interface ContainerRecord {
@@ -121,6 +122,8 @@ export type Status = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 export function statusOf(dir: ContainerDir, r: ContainerRecord): Status {
   if (r.creating) return pidExists(r.creating.pid) ? 'creating' : 'stopped';
   if (!isAlive(r.pid, r.pidStartTime)) return 'stopped';
+  // Frozen by pause (a created container can be paused too, as with runc).
+  if (isPaused(r.cgroupPath)) return 'paused';
   if (existsSync(dir.fifo)) return 'created';
   return 'running';
 }
