@@ -93,6 +93,9 @@ int op_console_pair(struct ctx *, const struct op *);
 int op_setup_tty(struct ctx *, const struct op *);
 int relay_terminal(int relay_fd, pid_t child);
 
+/* hooks.c */
+int op_run_hook(struct ctx *, const struct op *);
+
 /* paths.c: resolving inside the rootfs without leaving it */
 int open_in_root(int root_fd, const char *path, int flags);
 int proc_fd_path(int fd, char *buf, size_t len);

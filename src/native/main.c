@@ -67,6 +67,7 @@ static const struct op_def ops[] = {
 	[OP_CONSOLE_CONNECT] = { "s", op_console_connect },
 	[OP_CONSOLE_PAIR] = { "", op_console_pair },
 	[OP_SETUP_TTY] = { "iisii", op_setup_tty },
+	[OP_RUN_HOOK] = { "svviss", op_run_hook },
 };
 
 static int check_signature(const struct op *op)

@@ -75,6 +75,7 @@ enum op_code {
 	OP_CONSOLE_CONNECT = 35, /* path: the --console-socket that will receive the pty master */
 	OP_CONSOLE_PAIR = 36,  /* the helper itself receives the pty master and relays it (run in the foreground) */
 	OP_SETUP_TTY = 37,     /* rows, cols, console path, uid, gid: a pty whose slave becomes stdio */
+	OP_RUN_HOOK = 38,      /* path, argv, envp, timeout, state before pid, state after pid */
 };
 
 #endif

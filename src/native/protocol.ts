@@ -58,6 +58,7 @@ export enum Op {
   ConsoleConnect = 35,
   ConsolePair = 36,
   SetupTty = 37,
+  RunHook = 38,
 }
 
 // What an init asks tsrun to do at a sync point.

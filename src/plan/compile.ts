@@ -3,6 +3,7 @@ import type { CompileInput } from './context';
 import { planNamespaces } from './namespaces';
 import { op } from './ops';
 import { processExecOps, processSetupOps, sysctlOps, terminalOps } from './process';
+import { containerHookOps } from './hooks';
 import { rootfsOps } from './rootfs';
 import type { Plan, PlanOp } from './types';
 
@@ -35,12 +36,19 @@ export function compilePlan(input: CompileInput): Plan {
 
   const hooks = spec.hooks ?? {};
   const runtimeHooks = (hooks.prestart?.length ?? 0) + (hooks.createRuntime?.length ?? 0) > 0;
-  const hooksSync = runtimeHooks ? [op.sync(SyncTag.RuntimeHooks, 'run the prestart and createRuntime hooks', 'hooks')] : [];
-  ops.push(...rootfsOps(input, inUserNs, hooksSync, [...tty.inContainer, ...sysctlOps(spec)]));
+  // Hooks, at the moments runtime-spec gives: prestart and createRuntime by
+  // tsrun in the runtime namespace, createContainer by the init, all after
+  // the mounts and before pivot_root; startContainer by the init after start.
+  const beforePivot = runtimeHooks ? [op.sync(SyncTag.RuntimeHooks, 'run the prestart and createRuntime hooks', 'hooks')] : [];
+  beforePivot.push(...containerHookOps('createContainer', hooks.createContainer, input, 'creating'));
+  ops.push(...rootfsOps(input, inUserNs, beforePivot, [...tty.inContainer, ...sysctlOps(spec)]));
   ops.push(...processSetupOps(spec));
 
   if (spec.process) {
-    ops.push(...processExecOps(input));
+    const processOps = processExecOps(input);
+    const started = processOps.findIndex((o) => o.code === Op.WaitFifo) + 1;
+    processOps.splice(started, 0, ...containerHookOps('startContainer', hooks.startContainer, input, 'created'));
+    ops.push(...processOps);
   } else {
     // No process: the container can be created, but start has nothing to run.
     ops.push(op.ready(), op.waitFifo());

@@ -1,6 +1,7 @@
 import { Op } from '../native/protocol';
 import { describeFlags } from './mount-options';
 import type { PlanOp } from './types';
+import type { Hook } from '../spec/types';
 
 // One constructor per helper op: the argument order of protocol.h lives here
 // only, and every op carries its config field and a readable step.
@@ -113,6 +114,10 @@ export const op = {
   setupTty: (rows: number, cols: number, consolePath: string, uid: number, gid: number): PlanOp => ({
     code: Op.SetupTty, args: [rows, cols, consolePath, uid, gid], field: 'process.terminal',
     step: `open a pty${rows && cols ? ` of ${cols}x${rows}` : ''}, send its master away, make its slave stdio and the controlling terminal${consolePath ? ` and ${consolePath}` : ''}`,
+  }),
+  runHook: (h: Hook, stateBefore: string, stateAfter: string, field: string): PlanOp => ({
+    code: Op.RunHook, args: [h.path, h.args ?? [h.path], h.env ?? [], h.timeout ?? 0, stateBefore, stateAfter], field,
+    step: `run the hook ${h.path}${h.timeout ? ` (at most ${h.timeout}s)` : ''} with the state on stdin`,
   }),
   exec: (args: string[], env: string[]): PlanOp =>
     ({ code: Op.Exec, args: [args, env], field: 'process.args', step: `execve ${JSON.stringify(args)}` }),

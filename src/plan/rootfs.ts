@@ -81,9 +81,9 @@ function cgroupMountOps(target: string, flags: number, input: CompileInput, fiel
 
 // Everything between the clone and the process settings: the rootfs made a
 // mount point, the mounts, /dev, pivot_root, read-only and masked paths.
-// `hooksSync` is placed after the mounts and before pivot_root; `afterPivot`
+// `beforePivot` (hooks) is placed after the mounts and before pivot_root; `afterPivot`
 // (sysctls) before the read-only paths can get in its way.
-export function rootfsOps(input: CompileInput, inUserNs: boolean, hooksSync: PlanOp[], afterPivot: PlanOp[]): PlanOp[] {
+export function rootfsOps(input: CompileInput, inUserNs: boolean, beforePivot: PlanOp[], afterPivot: PlanOp[]): PlanOp[] {
   const { spec, rootfs } = input;
   const mounts = spec.mounts ?? [];
   const ops: PlanOp[] = [];
@@ -106,7 +106,7 @@ export function rootfsOps(input: CompileInput, inUserNs: boolean, hooksSync: Pla
     ops.push(...deviceOps(spec.linux?.devices ?? [], inUserNs, hasDevPts));
   }
 
-  ops.push(...hooksSync);
+  ops.push(...beforePivot);
 
   ops.push(input.noPivot ? op.moveRoot(rootfs) : op.pivotRoot(rootfs));
   ops.push(op.openRoot('/', 'root.path'));

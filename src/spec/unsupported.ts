@@ -12,9 +12,6 @@ export function unsupportedFields(spec: Spec): string[] {
   if (spec.linux?.personality) found.push('linux.personality: not supported by tsrun yet');
   if (spec.process?.scheduler) found.push('process.scheduler: not supported by tsrun yet');
   if (spec.process?.ioPriority) found.push('process.ioPriority: not supported by tsrun yet');
-  const hooks = spec.hooks ?? {};
-  if (hooks.createContainer?.length) found.push('hooks.createContainer: not supported by tsrun yet');
-  if (hooks.startContainer?.length) found.push('hooks.startContainer: not supported by tsrun yet');
   spec.mounts?.forEach((m, i) => {
     if (m.uidMappings || m.gidMappings) found.push(`mounts[${i}]: id-mapped mounts are not supported by tsrun yet`);
   });
