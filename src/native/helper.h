@@ -98,6 +98,7 @@ int op_run_hook(struct ctx *, const struct op *);
 
 /* paths.c: resolving inside the rootfs without leaving it */
 int open_in_root(int root_fd, const char *path, int flags);
+int open_in_root_how(int root_fd, const char *path, int flags, uint64_t resolve);
 int proc_fd_path(int fd, char *buf, size_t len);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,8 +97,9 @@ int op_mount(struct ctx *c, const struct op *op)
 	const char *target = op->args[1].s;
 	char fdpath[64];
 	int fd = -1;
+	/* args[2]: 0 a host path, 1 inside the root, 2 inside the root through no symlink at all */
 	if (op->args[2].i) {
-		fd = open_in_root(c->root_fd, target, O_PATH);
+		fd = open_in_root_how(c->root_fd, target, O_PATH, op->args[2].i == 2 ? RESOLVE_NO_SYMLINKS : 0);
 		if (fd < 0)
 			return -1;
 		proc_fd_path(fd, fdpath, sizeof fdpath);
@@ -125,18 +127,21 @@ static int open_parent(struct ctx *c, const char *path, char *buf, size_t len, c
 	return open_in_root(c->root_fd, buf[0] ? buf : "/", O_PATH | O_DIRECTORY);
 }
 
-/* mkdir -p inside the root; the last component may be a file (a bind-mount target). */
+/* mkdir -p inside the root; the last component may be a file (a bind-mount
+ * target). A dangling symlink on the way is followed inside the root: what
+ * it names is created there, never on the host. */
 int op_mkdirs(struct ctx *c, const struct op *op)
 {
-	const char *path = op->args[0].s;
 	mode_t mode = (mode_t)op->args[1].i;
 	int leaf_is_file = (int)op->args[2].i;
-	char prefix[PATH_MAX];
-	size_t plen = strlen(path);
-	if (plen >= sizeof prefix) {
+	char path[PATH_MAX], prefix[PATH_MAX];
+	if (snprintf(path, sizeof path, "%s", op->args[0].s) >= (int)sizeof path) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	int links = 0;
+restart:;
+	size_t plen = strlen(path);
 	for (size_t i = 1; i <= plen; i++) {
 		if (path[i] != '/' && path[i] != 0)
 			continue;
@@ -150,11 +155,30 @@ int op_mkdirs(struct ctx *c, const struct op *op)
 		}
 		if (errno != ENOENT)
 			return -1;
-		char buf[PATH_MAX];
+		char buf[PATH_MAX], target[PATH_MAX];
 		const char *name;
 		int parent = open_parent(c, prefix, buf, sizeof buf, &name);
 		if (parent < 0)
 			return -1;
+		ssize_t tlen = readlinkat(parent, name, target, sizeof target - 1);
+		if (tlen >= 0) {
+			/* A dangling symlink: continue with the path it names, still inside the root. */
+			close(parent);
+			target[tlen] = 0;
+			if (++links > 40) {
+				errno = ELOOP;
+				return -1;
+			}
+			char next[PATH_MAX];
+			int n = target[0] == '/' ? snprintf(next, sizeof next, "%s%s", target, path + i)
+						 : snprintf(next, sizeof next, "%s/%s%s", buf, target, path + i);
+			if (n >= (int)sizeof next) {
+				errno = ENAMETOOLONG;
+				return -1;
+			}
+			memcpy(path, next, (size_t)n + 1);
+			goto restart;
+		}
 		int rc;
 		if (is_leaf && leaf_is_file) {
 			int f = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);

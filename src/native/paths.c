@@ -12,10 +12,16 @@
 /* Symlinks are followed, but as if root_fd were "/": nothing resolves outside it. */
 int open_in_root(int root_fd, const char *path, int flags)
 {
+	return open_in_root_how(root_fd, path, flags, 0);
+}
+
+/* The same, with more RESOLVE_ flags (RESOLVE_NO_SYMLINKS for /proc and /sys). */
+int open_in_root_how(int root_fd, const char *path, int flags, uint64_t resolve)
+{
 	struct open_how how;
 	memset(&how, 0, sizeof how);
 	how.flags = (uint64_t)(flags | O_CLOEXEC);
-	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve;
 	if (root_fd < 0) {
 		errno = EBADF;
 		return -1;

@@ -46,7 +46,7 @@ enum op_code {
 	OP_SYNC = 6,           /* tag: ask tsrun to act, wait for it */
 	OP_SETHOSTNAME = 7,    /* name */
 	OP_SETDOMAINNAME = 8,  /* name */
-	OP_MOUNT = 9,          /* source, target, in_root, fstype, flags, data */
+	OP_MOUNT = 9,          /* source, target, where (0 host, 1 in root, 2 in root without symlinks), fstype, flags, data */
 	OP_OPEN_ROOT = 10,     /* path: the rootfs later paths are resolved in */
 	OP_MKDIRS = 11,        /* path in root, mode, leaf_is_file */
 	OP_MKNOD = 12,         /* path in root, mode, major, minor, uid, gid */

@@ -11,6 +11,8 @@ export interface MountArgs {
   target: string;
   // Resolve target inside the rootfs (openat2 RESOLVE_IN_ROOT) rather than on the host.
   inRoot: boolean;
+  // ...and through no symlink at all: procfs and sysfs must land where they are named.
+  noSymlinks?: boolean;
   fstype?: string;
   flags: number;
   data?: string;
@@ -39,7 +41,7 @@ export const op = {
     ({ code: Op.Setdomainname, args: [name], field: 'domainname', step: `set the domain name to ${name}` }),
   mount: (m: MountArgs, field: string, step?: string): PlanOp => ({
     code: Op.Mount,
-    args: [m.source ?? '', m.target, m.inRoot ? 1 : 0, m.fstype ?? '', m.flags, m.data ?? ''],
+    args: [m.source ?? '', m.target, m.inRoot ? (m.noSymlinks ? 2 : 1) : 0, m.fstype ?? '', m.flags, m.data ?? ''],
     field,
     step: step ?? `mount ${m.fstype || m.source || 'none'} on ${m.target} (${describeFlags(m.flags)}${m.data ? `, ${m.data}` : ''})`,
   }),

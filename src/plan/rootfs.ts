@@ -42,7 +42,9 @@ function mountOps(m: Mount, index: number, input: CompileInput): PlanOp[] {
     if (extra) ops.push(op.mount({ target, inRoot: true, flags: MS.REMOUNT | MS.BIND | extra }, field));
   } else {
     ops.push(op.mkdirs(target, 0o755, false, field));
-    ops.push(op.mount({ source: m.source || m.type, target, inRoot: true, fstype: m.type, flags: opts.flags, data: opts.data.join(',') }, field));
+    // A rootfs that makes /proc or /sys a symlink must not move them elsewhere.
+    const noSymlinks = m.type === 'proc' || m.type === 'sysfs';
+    ops.push(op.mount({ source: m.source || m.type, target, inRoot: true, noSymlinks, fstype: m.type, flags: opts.flags, data: opts.data.join(',') }, field));
   }
   for (const p of opts.propagation) ops.push(op.mount({ target, inRoot: true, flags: p }, field));
   return ops;
