@@ -86,6 +86,9 @@ int op_close_fds(struct ctx *, const struct op *);
 int op_seccomp(struct ctx *, const struct op *);
 int op_exec(struct ctx *, const struct op *);
 int op_join_keyring(struct ctx *, const struct op *);
+int op_personality(struct ctx *, const struct op *);
+int op_ioprio(struct ctx *, const struct op *);
+int op_sched(struct ctx *, const struct op *);
 
 /* tty.c */
 int op_console_connect(struct ctx *, const struct op *);

@@ -68,6 +68,9 @@ static const struct op_def ops[] = {
 	[OP_CONSOLE_PAIR] = { "", op_console_pair },
 	[OP_SETUP_TTY] = { "iisii", op_setup_tty },
 	[OP_RUN_HOOK] = { "svviss", op_run_hook },
+	[OP_PERSONALITY] = { "i", op_personality },
+	[OP_IOPRIO] = { "i", op_ioprio },
+	[OP_SCHED] = { "iiiiiii", op_sched },
 };
 
 static int check_signature(const struct op *op)

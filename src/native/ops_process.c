@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -194,6 +195,45 @@ int op_seccomp(struct ctx *c, const struct op *op)
 				    (struct sock_filter *)(void *)prog->s };
 	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)op->args[1].i, &fprog);
 	return rc < 0 ? -1 : 0;
+}
+
+int op_personality(struct ctx *c, const struct op *op)
+{
+	(void)c;
+	return personality((unsigned long)op->args[0].i) < 0 ? -1 : 0;
+}
+
+#define IOPRIO_WHO_PROCESS 1
+
+int op_ioprio(struct ctx *c, const struct op *op)
+{
+	(void)c;
+	return (int)syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, (int)op->args[0].i);
+}
+
+/* struct sched_attr from linux/sched/types.h (glibc has no wrapper). */
+struct sched_attr_v1 {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+int op_sched(struct ctx *c, const struct op *op)
+{
+	(void)c;
+	struct sched_attr_v1 a = {
+		.size = sizeof a,
+		.sched_policy = (uint32_t)op->args[0].i,
+		.sched_flags = (uint64_t)op->args[1].i,
+		.sched_nice = (int32_t)op->args[2].i,
+		.sched_priority = (uint32_t)op->args[3].i,
+		.sched_runtime = (uint64_t)op->args[4].i,
+		.sched_deadline = (uint64_t)op->args[5].i,
+		.sched_period = (uint64_t)op->args[6].i,
+	};
+	return (int)syscall(SYS_sched_setattr, 0, &a, 0);
 }
 
 /* KEYCTL_JOIN_SESSION_KEYRING from linux/keyctl.h. */

@@ -76,6 +76,9 @@ enum op_code {
 	OP_CONSOLE_PAIR = 36,  /* the helper itself receives the pty master and relays it (run in the foreground) */
 	OP_SETUP_TTY = 37,     /* rows, cols, console path, uid, gid: a pty whose slave becomes stdio */
 	OP_RUN_HOOK = 38,      /* path, argv, envp, timeout, state before pid, state after pid */
+	OP_PERSONALITY = 39,   /* persona */
+	OP_IOPRIO = 40,        /* ioprio value (class << 13 | level) */
+	OP_SCHED = 41,         /* policy, flags, nice, priority, runtime, deadline, period */
 };
 
 #endif

@@ -59,6 +59,9 @@ export enum Op {
   ConsolePair = 36,
   SetupTty = 37,
   RunHook = 38,
+  Personality = 39,
+  Ioprio = 40,
+  Sched = 41,
 }
 
 // What an init asks tsrun to do at a sync point.

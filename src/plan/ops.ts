@@ -121,6 +121,12 @@ export const op = {
     code: Op.RunHook, args: [h.path, h.args ?? [h.path], h.env ?? [], h.timeout ?? 0, stateBefore, stateAfter], field,
     step: `run the hook ${h.path}${h.timeout ? ` (at most ${h.timeout}s)` : ''} with the state on stdin`,
   }),
+  personality: (persona: number, name: string): PlanOp =>
+    ({ code: Op.Personality, args: [persona], field: 'linux.personality', step: `set the personality to ${name}` }),
+  ioprio: (value: number, what: string): PlanOp =>
+    ({ code: Op.Ioprio, args: [value], field: 'process.ioPriority', step: `set the I/O priority to ${what}` }),
+  sched: (attr: number[], policy: string): PlanOp =>
+    ({ code: Op.Sched, args: attr, field: 'process.scheduler', step: `set the scheduling policy to ${policy}` }),
   exec: (args: string[], env: string[]): PlanOp =>
     ({ code: Op.Exec, args: [args, env], field: 'process.args', step: `execve ${JSON.stringify(args)}` }),
 };

@@ -3,6 +3,7 @@ import { capabilityMask } from './capabilities';
 import { ConfigError, type CompileInput } from './context';
 import { RLIMIT } from './linux-constants';
 import { op } from './ops';
+import { schedulingOps } from './scheduling';
 import type { PlanOp } from './types';
 
 // A terminal: before the clone the helper connects to the console socket
@@ -36,6 +37,7 @@ export function processSetupOps(spec: Spec): PlanOp[] {
   p.rlimits?.forEach((r, i) => {
     ops.push(op.setrlimit(r.type, RLIMIT[r.type], r.soft, r.hard, `process.rlimits[${i}]`));
   });
+  ops.push(...schedulingOps(spec, p));
   ops.push(op.chdir(p.cwd));
   return ops;
 }

@@ -9,9 +9,6 @@ export function unsupportedFields(spec: Spec): string[] {
   if (spec.process?.apparmorProfile) found.push('process.apparmorProfile: AppArmor is not supported by tsrun yet');
   if (spec.process?.selinuxLabel) found.push('process.selinuxLabel: SELinux is not supported by tsrun yet');
   if (spec.linux?.mountLabel) found.push('linux.mountLabel: SELinux is not supported by tsrun yet');
-  if (spec.linux?.personality) found.push('linux.personality: not supported by tsrun yet');
-  if (spec.process?.scheduler) found.push('process.scheduler: not supported by tsrun yet');
-  if (spec.process?.ioPriority) found.push('process.ioPriority: not supported by tsrun yet');
   spec.mounts?.forEach((m, i) => {
     if (m.uidMappings || m.gidMappings) found.push(`mounts[${i}]: id-mapped mounts are not supported by tsrun yet`);
   });

@@ -178,3 +178,37 @@ t.test('a time namespace with offsets', async (t) => {
   });
   t.ok(Number(out) > 86400 * 365, `uptime ${out.trim()} includes the offset`);
 });
+
+t.test('linux.personality LINUX32', async (t) => {
+  const out = inside(t, 'uname -m; cat /proc/self/personality', (s) => { s.linux!.personality = { domain: 'LINUX32' }; });
+  t.equal(out, 'i686\n00000008\n');
+});
+
+t.test('process.ioPriority', async (t) => {
+  const out = inside(t, 'ionice -p $$', (s) => { s.process!.ioPriority = { class: 'IOPRIO_CLASS_IDLE', priority: 0 }; });
+  t.match(out, /^idle/);
+  const be = inside(t, 'ionice -p $$', (s) => { s.process!.ioPriority = { class: 'IOPRIO_CLASS_BE', priority: 6 }; });
+  t.match(be, /best-effort: prio 6/);
+});
+
+t.test('process.scheduler', async (t) => {
+  const out = inside(t, 'grep -E "^policy|^prio" /proc/self/sched', (s) => {
+    s.process!.scheduler = { policy: 'SCHED_BATCH', nice: 5 };
+  });
+  t.match(out, /policy\s+:\s+3\n/);
+  t.match(out, /prio\s+:\s+125\n/, 'nice 5 is prio 125');
+  // Realtime policies need an rt budget in the cpu cgroup (v1), which the cgroup work sets; SCHED_IDLE needs nothing.
+  const idle = inside(t, 'grep -E "^policy" /proc/self/sched', (s) => {
+    s.process!.scheduler = { policy: 'SCHED_IDLE', flags: ['SCHED_FLAG_RESET_ON_FORK'] };
+  });
+  t.match(idle, /policy\s+:\s+5\n/);
+});
+
+t.test('a bad scheduler policy is refused naming the field', async (t) => {
+  const spec = baseSpec(['true']);
+  spec.process!.scheduler = { policy: 'SCHED_FAST' };
+  const b = makeBundle(t, spec);
+  const r = b.run(['run', '-b', b.dir, uniqueId('sched')]);
+  t.not(r.status, 0);
+  t.match(r.stderr, /process\.scheduler\.policy: (unknown value "SCHED_FAST"|must be one of)/);
+});
