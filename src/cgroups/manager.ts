@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { UserError } from '../util/errors';
 import { CgroupLayout, Hierarchy, hierarchyKey, ownCgroups } from './layout';
@@ -56,6 +56,49 @@ export class Cgroup {
 
   exists(): boolean {
     return this.dirs().some((d) => existsSync(d));
+  }
+
+  // The pids in the container's cgroup and in any cgroup made below it (a
+  // container with its own cgroup namespace may make some), from the first
+  // hierarchy that has the container's directory, in ascending order.
+  allPids(): number[] {
+    for (const d of this.dirs()) {
+      if (!existsSync(join(d, 'cgroup.procs'))) continue;
+      const pids = new Set<number>();
+      const walk = (dir: string) => {
+        try {
+          for (const line of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) if (line) pids.add(Number(line));
+          for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(join(dir, e.name));
+        } catch {
+          /* removed while we looked */
+        }
+      };
+      walk(d);
+      return [...pids].sort((a, b) => a - b);
+    }
+    return [];
+  }
+
+  // Where the files of one controller are for this cgroup: a v1 hierarchy
+  // that has it, else the cgroup2 directory if the controller is enabled
+  // there (its cgroup.controllers lists it). undefined when neither.
+  controllerDir(controller: string): { version: 1 | 2; dir: string } | undefined {
+    const v1 = this.layout.hierarchies.find((h) => h.version === 1 && h.controllers.includes(controller));
+    if (v1) return { version: 1, dir: this.dir(v1) };
+    const v2 = this.layout.hierarchies.find((h) => h.version === 2);
+    if (!v2) return undefined;
+    const dir = this.dir(v2);
+    try {
+      return readFileSync(join(dir, 'cgroup.controllers'), 'utf8').trim().split(/\s+/).includes(controller) ? { version: 2, dir } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // The cgroup2 directory of this cgroup, if the host has a cgroup2 mount.
+  unifiedDir(): string | undefined {
+    const v2 = this.layout.hierarchies.find((h) => h.version === 2);
+    return v2 && this.dir(v2);
   }
 
   // Removes the directories; fails with EBUSY while a process is left in one.

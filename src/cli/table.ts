@@ -88,4 +88,10 @@ export const COMMANDS: CommandDef[] = [
   },
   { name: 'pause', describe: 'freeze every process of a container (cgroup freezer)', positionals: [ID], options: [] },
   { name: 'resume', describe: 'thaw a paused container', positionals: [ID], options: [] },
+  {
+    name: 'ps', describe: 'list the processes of a container (host pids)',
+    positionals: [ID, { name: 'ps-options', required: false, describe: 'options for the host ps (table only; default -ef)' }],
+    literalAfter: 1,
+    options: [{ name: 'format', alias: 'f', type: 'string', default: 'table', describe: 'table (the host ps, filtered) or json (an array of pids)' }],
+  },
 ];

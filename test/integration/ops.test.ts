@@ -147,3 +147,58 @@ t.test('pause and resume: bad input', async (t) => {
   t.not(r.status, 0);
   t.match(r.stderr, new RegExp(`cannot resume container ${id}: it is stopped, not paused`));
 });
+
+t.test('ps: json lists the host pids of the cgroup; table filters the host ps', async (t) => {
+  const b = makeBundle(t, baseSpec(['sh', '-c', 'sleep 1000 & sleep 1000 & wait']));
+  const id = uniqueId('ps');
+  t.equal(b.run(['run', '-d', '-b', b.dir, id]).status, 0);
+  const init = stateOf(b, id).pid;
+  for (let i = 0; i < 200 && cgroupPids(id).length < 3; i++) await sleep(10);
+
+  const json = b.run(['ps', '--format', 'json', id]);
+  t.equal(json.status, 0, json.stderr);
+  const pids = JSON.parse(json.stdout) as number[];
+  t.same(pids, cgroupPids(id), 'the pids of the cgroup, as the host sees them');
+  t.equal(pids.length, 3);
+  t.ok(pids.includes(init), 'the init is among them');
+  t.same(JSON.parse(b.run(['ps', '-f', 'json', id]).stdout), pids, '-f is --format');
+
+  const table = b.run(['ps', id]);
+  t.equal(table.status, 0, table.stderr);
+  const lines = table.stdout.trim().split('\n');
+  t.match(lines[0], /^UID\s+PID\s+PPID/, 'the header of ps -ef');
+  t.equal(lines.length, 4, 'the header and three processes');
+  t.same(lines.slice(1).map((l) => Number(l.trim().split(/\s+/)[1])).sort((x, y) => x - y), pids);
+  t.match(lines.slice(1).join('\n'), /sleep 1000/);
+
+  const custom = b.run(['ps', id, '-o', 'pid,comm']);
+  t.equal(custom.status, 0, custom.stderr);
+  t.same(custom.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)), [['PID', 'COMMAND'], ...pids.map((p) => [String(p), p === init ? 'sh' : 'sleep'])], 'ps options after the id go to ps');
+});
+
+t.test('ps: a stopped container lists nothing; bad input', async (t) => {
+  const b = makeBundle(t, baseSpec(['true']));
+  const id = uniqueId('ps-stopped');
+  t.equal(b.run(['run', '-d', '-b', b.dir, id]).status, 0);
+  await waitForStatus(b, id, 'stopped');
+  const json = b.run(['ps', '--format', 'json', id]);
+  t.equal(json.status, 0, 'as runc: not an error');
+  t.equal(json.stdout, '[]\n');
+  const table = b.run(['ps', id]);
+  t.equal(table.status, 0);
+  t.match(table.stdout, /^UID\s+PID.*\n$/, 'only the header');
+
+  const cases: [string[], RegExp][] = [
+    [['ps'], /ps: missing container-id/],
+    [['ps', 'no-such-container'], /container no-such-container does not exist/],
+    [['ps', '--format', 'xml', id], /ps: --format must be table or json, not "xml"/],
+    [['ps', '--format', 'json', id, '-o', 'pid'], /ps: ps options \(-o pid\) apply to --format table only/],
+    [['ps', id, '-o', 'comm'], /ps: the output has no PID column/],
+    [['ps', id, '--no-such-ps-option'], /ps --no-such-ps-option: exited with status/],
+  ];
+  for (const [args, message] of cases) {
+    const r = b.run(args);
+    t.not(r.status, 0, args.join(' '));
+    t.match(r.stderr, message, args.join(' '));
+  }
+});
