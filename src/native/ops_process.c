@@ -5,8 +5,6 @@
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,20 +179,6 @@ int op_close_fds(struct ctx *c, const struct op *op)
 		close(fd);
 	c->root_fd = -1;
 	return 0;
-}
-
-int op_seccomp(struct ctx *c, const struct op *op)
-{
-	(void)c;
-	const struct arg *prog = &op->args[0];
-	if (prog->len == 0 || prog->len % sizeof(struct sock_filter) != 0) {
-		errno = EINVAL;
-		return -1;
-	}
-	struct sock_fprog fprog = { (unsigned short)(prog->len / sizeof(struct sock_filter)),
-				    (struct sock_filter *)(void *)prog->s };
-	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)op->args[1].i, &fprog);
-	return rc < 0 ? -1 : 0;
 }
 
 int op_personality(struct ctx *c, const struct op *op)

@@ -69,7 +69,7 @@ enum op_code {
 	OP_READY = 29,         /* tell tsrun the init is set up, close the sync socket */
 	OP_WAIT_FIFO = 30,     /* block until `start` writes to the exec fifo */
 	OP_CLOSE_FDS = 31,     /* first: close every fd from it up */
-	OP_SECCOMP = 32,       /* program, flags */
+	OP_SECCOMP = 32,       /* program, flags, listener path, state pieces (seccomp.c) */
 	OP_EXEC = 33,          /* argv, envp */
 	OP_JOIN_KEYRING = 34,  /* name: a new session keyring for the container */
 	OP_CONSOLE_CONNECT = 35, /* path: the --console-socket that will receive the pty master */

@@ -1,3 +1,4 @@
+import { seccompLoad } from '../seccomp/plan';
 import type { Process, Spec } from '../spec/types';
 import { capabilityMask } from './capabilities';
 import { ConfigError, type CompileInput } from './context';
@@ -74,12 +75,24 @@ export function processExecOps(input: CompileInput): PlanOp[] {
   const p = input.spec.process!;
   const env = p.env ?? [];
   const args = p.args!;
+  // seccomp, like runc: with no_new_privs the filter comes last, right
+  // before execve; without it, loading needs CAP_SYS_ADMIN, so it comes
+  // before the user switch and the rest of the setup must pass the filter.
+  // A filter that notifies is loaded during create either way, so that a
+  // listener that cannot be reached fails create.
+  const sc = seccompLoad(input);
+  const early = sc && !p.noNewPrivileges ? [sc.op] : [];
+  const beforeReady = sc && p.noNewPrivileges && sc.notify ? [sc.op] : [];
+  const last = sc && p.noNewPrivileges && !sc.notify ? [sc.op] : [];
   return [
+    ...early,
     ...identityOps(p, input.host.lastCap),
     op.resolveExec(args[0], envPath(env)),
+    ...beforeReady,
     op.ready(),
     op.waitFifo(),
     op.closeFds(3 + input.preserveFds),
+    ...last,
     op.exec(args, env),
   ];
 }

@@ -1,6 +1,7 @@
 import { capabilityNumber } from '../plan/capabilities';
 import { RLIMIT } from '../plan/linux-constants';
 import { PROPAGATION } from '../plan/mount-options';
+import { checkSeccomp } from '../seccomp/check';
 import type { Spec } from './types';
 
 // The rules of runtime-spec that a JSON Schema cannot express. Each problem
@@ -53,6 +54,7 @@ export function checkSemantics(spec: Spec, lastCap: number): string[] {
     });
     if (!p.cwd.startsWith('/')) problems.push(`process.cwd: must be an absolute path, not ${JSON.stringify(p.cwd)}`);
   }
+  problems.push(...checkSeccomp(linux.seccomp));
   spec.mounts?.forEach((m, i) => {
     if (!m.destination.startsWith('/')) problems.push(`mounts[${i}].destination: must be an absolute path, not ${JSON.stringify(m.destination)}`);
   });
