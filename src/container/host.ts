@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { detectLayout } from '../cgroups/layout';
 import type { HostFacts } from '../plan/context';
 
@@ -10,11 +10,29 @@ export function lastCapability(): number {
   }
 }
 
+function readOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return fallback;
+  }
+}
+
+// AppArmor is on when its module says so; SELinux when selinuxfs is mounted.
+export function lsmState(): NonNullable<HostFacts['lsm']> {
+  return {
+    apparmor: readOr('/sys/module/apparmor/parameters/enabled', 'N') === 'Y',
+    selinux: existsSync('/sys/fs/selinux/enforce'),
+    apparmorAttr: existsSync('/proc/self/attr/apparmor/exec') ? '/proc/self/attr/apparmor/exec' : undefined,
+  };
+}
+
 // The real host, read once per command.
 export function hostFacts(): HostFacts {
   return {
     lastCap: lastCapability(),
     cgroupLayout: detectLayout(),
+    lsm: lsmState(),
     statKind(path) {
       try {
         return statSync(path).isDirectory() ? 'dir' : 'file';

@@ -4,8 +4,8 @@ import { planNamespaces } from './namespaces';
 import { op } from './ops';
 import { processExecOps, processSetupOps, sysctlOps, terminalOps } from './process';
 import { containerHookOps } from './hooks';
+import { lsmOps } from './lsm';
 import { rootfsOps } from './rootfs';
-import { seccompListenerOps } from '../seccomp/plan';
 import type { Plan, PlanOp } from './types';
 
 // config.json -> the ordered list of steps the helper takes. Pure: all host
@@ -18,7 +18,6 @@ export function compilePlan(input: CompileInput): Plan {
 
   // In the helper, on the host.
   ops.push(op.openFifo(input.fifoPath));
-  ops.push(...seccompListenerOps(spec));
   const tty = terminalOps(input, spec.process, '/dev/console');
   ops.push(...ns.beforeClone, ...tty.beforeClone);
   ops.push(op.clone(ns.cloneFlags, ns.created.filter((t) => t !== 'cgroup' && t !== 'time'), input.foreground));
@@ -47,7 +46,7 @@ export function compilePlan(input: CompileInput): Plan {
   ops.push(...processSetupOps(spec));
 
   if (spec.process) {
-    const processOps = processExecOps(input);
+    const processOps = withLsm(processExecOps(input), input);
     const started = processOps.findIndex((o) => o.code === Op.WaitFifo) + 1;
     processOps.splice(started, 0, ...containerHookOps('startContainer', hooks.startContainer, input, 'created'));
     ops.push(...processOps);
@@ -56,6 +55,14 @@ export function compilePlan(input: CompileInput): Plan {
     ops.push(op.ready(), op.waitFifo());
   }
   return { ops, waitForInit: input.foreground };
+}
+
+// LSM labels are written just before the init reports ready, so that a
+// label the kernel refuses fails create.
+export function withLsm(processOps: PlanOp[], input: CompileInput): PlanOp[] {
+  const ready = processOps.findIndex((o) => o.code === Op.Ready);
+  processOps.splice(ready, 0, ...lsmOps(input.spec, input.host));
+  return processOps;
 }
 
 // The plan as text, one numbered step per line, for `--trace` and `tsrun plan`.

@@ -8,6 +8,8 @@ export interface HostFacts {
   lastCap: number;
   cgroupLayout: CgroupLayout;
   statKind(path: string): 'dir' | 'file' | 'missing';
+  // Which LSMs can apply labels here; absent means none.
+  lsm?: { apparmor: boolean; selinux: boolean; apparmorAttr?: string };
 }
 
 export interface CompileInput {

@@ -3,6 +3,7 @@ import type { Spec } from '../spec/types';
 import type { HostFacts } from './context';
 import { FLAG, JOIN_ORDER, PROC_NS_NAME } from './namespaces';
 import { op } from './ops';
+import { withLsm } from './compile';
 import { processExecOps, processSetupOps, terminalOps } from './process';
 import type { Plan } from './types';
 
@@ -37,6 +38,6 @@ export function compileExecPlan(x: ExecInput): Plan {
   ops.push(op.sync(SyncTag.Cloned, 'place the process in the container\'s cgroup', 'linux'));
   ops.push(...tty.inContainer);
   ops.push(...processSetupOps(x.spec));
-  ops.push(...processExecOps(input).filter((o) => o.code !== Op.WaitFifo));
+  ops.push(...withLsm(processExecOps(input), input).filter((o) => o.code !== Op.WaitFifo));
   return { ops, waitForInit: x.foreground };
 }

@@ -44,7 +44,11 @@ function mountOps(m: Mount, index: number, input: CompileInput): PlanOp[] {
     ops.push(op.mkdirs(target, 0o755, false, field));
     // A rootfs that makes /proc or /sys a symlink must not move them elsewhere.
     const noSymlinks = m.type === 'proc' || m.type === 'sysfs';
-    ops.push(op.mount({ source: m.source || m.type, target, inRoot: true, noSymlinks, fstype: m.type, flags: opts.flags, data: opts.data.join(',') }, field));
+    const data = [...opts.data];
+    // linux.mountLabel labels the filesystems tsrun creates (not procfs, sysfs or cgroups, which have their own).
+    const label = input.spec.linux?.mountLabel;
+    if (label && !['proc', 'sysfs', 'cgroup', 'cgroup2'].includes(m.type ?? '')) data.push(`context="${label}"`);
+    ops.push(op.mount({ source: m.source || m.type, target, inRoot: true, noSymlinks, fstype: m.type, flags: opts.flags, data: data.join(',') }, field));
   }
   for (const p of opts.propagation) ops.push(op.mount({ target, inRoot: true, flags: p }, field));
   return ops;

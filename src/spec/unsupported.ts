@@ -5,9 +5,7 @@ import type { Spec } from './types';
 // one that does not start.
 export function unsupportedFields(spec: Spec): string[] {
   const found: string[] = [];
-  if (spec.process?.apparmorProfile) found.push('process.apparmorProfile: AppArmor is not supported by tsrun yet');
-  if (spec.process?.selinuxLabel) found.push('process.selinuxLabel: SELinux is not supported by tsrun yet');
-  if (spec.linux?.mountLabel) found.push('linux.mountLabel: SELinux is not supported by tsrun yet');
+  if (spec.linux?.seccomp) found.push('linux.seccomp: seccomp is not supported by tsrun yet');
   spec.mounts?.forEach((m, i) => {
     if (m.uidMappings || m.gidMappings) found.push(`mounts[${i}]: id-mapped mounts are not supported by tsrun yet`);
   });
