@@ -6,6 +6,7 @@ import { processExecOps, processSetupOps, sysctlOps, terminalOps } from './proce
 import { containerHookOps } from './hooks';
 import { lsmOps } from './lsm';
 import { rootfsOps } from './rootfs';
+import { seccompListenerOps } from '../seccomp/plan';
 import type { Plan, PlanOp } from './types';
 
 // config.json -> the ordered list of steps the helper takes. Pure: all host
@@ -18,6 +19,7 @@ export function compilePlan(input: CompileInput): Plan {
 
   // In the helper, on the host.
   ops.push(op.openFifo(input.fifoPath));
+  ops.push(...seccompListenerOps(spec));
   const tty = terminalOps(input, spec.process, '/dev/console');
   ops.push(...ns.beforeClone, ...tty.beforeClone);
   ops.push(op.clone(ns.cloneFlags, ns.created.filter((t) => t !== 'cgroup' && t !== 'time'), input.foreground));

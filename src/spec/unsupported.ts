@@ -5,7 +5,6 @@ import type { Spec } from './types';
 // one that does not start.
 export function unsupportedFields(spec: Spec): string[] {
   const found: string[] = [];
-  if (spec.linux?.seccomp) found.push('linux.seccomp: seccomp is not supported by tsrun yet');
   spec.mounts?.forEach((m, i) => {
     if (m.uidMappings || m.gidMappings) found.push(`mounts[${i}]: id-mapped mounts are not supported by tsrun yet`);
   });
