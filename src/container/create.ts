@@ -10,6 +10,7 @@ import { UserError } from '../util/errors';
 import { destroyContainer } from './destroy';
 import { runHooks } from './hooks';
 import { hostFacts } from './host';
+import { withListenFds } from './listen-fds';
 import { ociState } from './oci-state';
 import { readProcStat } from './proc';
 import { ContainerDir, type ContainerRecord } from './record';
@@ -54,12 +55,13 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
   if (unsupported.length) throw new UserError(`config.json: ${unsupported.join('; ')}`);
   const unenforced = unenforcedResources(spec);
   if (unenforced.length) o.warn(`not enforced yet: ${unenforced.join(', ')}`);
+  const preserveFds = withListenFds(spec.process, o.preserveFds);
   const dir = new ContainerDir(o.root, o.id);
   const cgroupPath = resolveCgroupPath(host.cgroupLayout, spec.linux?.cgroupsPath, o.id);
   const cgroup = new Cgroup(host.cgroupLayout, cgroupPath);
   const plan = compilePlan({
     spec, id: o.id, bundle, rootfs, fifoPath: dir.fifo, cgroupPath,
-    noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, consoleSocket: o.consoleSocket, foreground: o.foreground, preserveFds: o.preserveFds, host,
+    noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, consoleSocket: o.consoleSocket, foreground: o.foreground, preserveFds, host,
   });
   if (o.trace) process.stderr.write(formatPlan(plan) + '\n');
 
@@ -73,7 +75,7 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
     dir.write(record);
     cgroup.create();
     const hookState = () => ociState({ ...record, pid }, 'creating');
-    const helper = await runHelper(plan, bundle, o.preserveFds, {
+    const helper = await runHelper(plan, bundle, preserveFds, {
       onPid: (p) => { pid = p; },
       onSync: async (tag) => {
         if (tag === SyncTag.Cloned) {

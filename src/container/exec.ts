@@ -11,6 +11,7 @@ import { unsupportedFields } from '../spec/unsupported';
 import { validateConfig } from '../spec/validate';
 import { UserError, errorCode } from '../util/errors';
 import { hostFacts } from './host';
+import { withListenFds } from './listen-fds';
 import { ContainerDir, statusOf } from './record';
 
 export interface ExecOptions {
@@ -102,11 +103,12 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     if (capabilityNumber(cap, host.lastCap) === undefined) throw new UserError(`--cap: unknown capability ${JSON.stringify(cap)}`);
   }
 
-  const plan = compileExecPlan({ spec, id: o.id, initPid: record.pid, foreground: !o.detach, preserveFds: o.preserveFds, consoleSocket: o.consoleSocket, host });
+  const preserveFds = withListenFds(process, o.preserveFds);
+  const plan = compileExecPlan({ spec, id: o.id, initPid: record.pid, foreground: !o.detach, preserveFds, consoleSocket: o.consoleSocket, host });
   if (o.trace) globalThis.process.stderr.write(formatPlan(plan) + '\n');
   const cgroup = new Cgroup(host.cgroupLayout, record.cgroupPath);
   let pid = 0;
-  const helper = await runHelper(plan, record.bundle, o.preserveFds, {
+  const helper = await runHelper(plan, record.bundle, preserveFds, {
     onPid: (p) => { pid = p; },
     onSync: (tag) => { if (tag === SyncTag.Cloned) cgroup.addProcess(pid); },
   });

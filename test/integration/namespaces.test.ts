@@ -126,3 +126,16 @@ t.test('a new session keyring unless --no-new-keyring', async (t) => {
   t.equal(kept.status, 0, kept.stderr);
   t.notMatch(kept.stdout, new RegExp(`_ses\\.${id2}\\b`), 'with --no-new-keyring it keeps the caller\'s');
 });
+
+t.test('LISTEN_FDS: socket-activation fds follow stdio and the process is told', async (t) => {
+  const b = makeBundle(t, baseSpec(['sh', '-c', 'echo "$LISTEN_FDS $LISTEN_PID"; ls /proc/self/fd | sort -n | tr "\\n" " "']));
+  const extra = join(b.dir, 'listen');
+  const fd = openSync(extra, 'w');
+  t.teardown(() => closeSync(fd));
+  const r = spawnSync(process.execPath, [TSRUN, '--root', b.root, 'run', '-b', b.dir, uniqueId('listen')], {
+    stdio: ['ignore', 'pipe', 'pipe', fd], encoding: 'utf8', timeout: 30_000,
+    env: { PATH: process.env.PATH, LISTEN_FDS: '1', LISTEN_PID: String(process.pid) },
+  });
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, '1 1\n0 1 2 3 4 ', 'fd 3 passed on; LISTEN_FDS=1 LISTEN_PID=1 (ls opens 4)');
+});
