@@ -94,4 +94,19 @@ export const COMMANDS: CommandDef[] = [
     literalAfter: 1,
     options: [{ name: 'format', alias: 'f', type: 'string', default: 'table', describe: 'table (the host ps, filtered) or json (an array of pids)' }],
   },
+  {
+    name: 'list', describe: 'list the containers under --root', positionals: [],
+    options: [
+      { name: 'format', alias: 'f', type: 'string', default: 'table', describe: 'table or json' },
+      { name: 'quiet', alias: 'q', type: 'boolean', describe: 'print the ids only' },
+    ],
+  },
+  {
+    name: 'spec', describe: 'write a starting config.json into the bundle directory', positionals: [],
+    options: [
+      { name: 'bundle', alias: 'b', type: 'string', default: '.', describe: 'the bundle directory' },
+      { name: 'rootless', type: 'boolean', describe: 'for an unprivileged user: a user namespace mapping the caller, no network namespace' },
+    ],
+  },
+  { name: 'features', describe: 'print the runtime-spec features tsrun implements (JSON)', positionals: [], options: [] },
 ];

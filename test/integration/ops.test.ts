@@ -2,9 +2,11 @@
 // resume, ps, list, events, and the documents spec and features print.
 // Real containers; every test removes what it made (makeBundle's teardown).
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseSpec, cgroupDirsOf, makeBundle, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
+import { baseSpec, cgroupDirsOf, makeBundle, tsrun, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
+import { validateFeatures } from '../../src/spec/validate';
 
 const stateOf = (b: Bundle, id: string) => JSON.parse(b.run(['state', id]).stdout);
 
@@ -201,4 +203,135 @@ t.test('ps: a stopped container lists nothing; bad input', async (t) => {
     t.not(r.status, 0, args.join(' '));
     t.match(r.stderr, message, args.join(' '));
   }
+});
+
+t.test('list: table, json and quiet, with the status of each container', async (t) => {
+  const b = makeBundle(t, baseSpec(['sleep', '1000']));
+  b.spec.annotations = { 'org.example.k': 'v' };
+  b.write();
+  const [created, running, paused] = [uniqueId('list-c'), uniqueId('list-r'), uniqueId('list-p')];
+  t.equal(b.run(['create', '-b', b.dir, created]).status, 0);
+  t.equal(b.run(['run', '-d', '-b', b.dir, running]).status, 0);
+  t.equal(b.run(['run', '-d', '-b', b.dir, paused]).status, 0);
+  t.equal(b.run(['pause', paused]).status, 0);
+  const ids = [created, running, paused].sort();
+
+  const json = b.run(['list', '--format', 'json']);
+  t.equal(json.status, 0, json.stderr);
+  const entries = JSON.parse(json.stdout) as Record<string, unknown>[];
+  t.same(entries.map((e) => e.id), ids, 'every container, by id');
+  for (const e of entries) {
+    const st = stateOf(b, e.id as string);
+    t.same(e, {
+      ociVersion: '1.3.0', id: st.id, pid: st.pid, status: st.status, bundle: b.dir, rootfs: join(b.dir, 'rootfs'),
+      created: st.created, owner: 'root', annotations: { 'org.example.k': 'v' },
+    }, `${e.id} as state says`);
+  }
+  t.same(Object.fromEntries(entries.map((e) => [e.id, e.status])), { [created]: 'created', [running]: 'running', [paused]: 'paused' });
+
+  const table = b.run(['list']);
+  t.equal(table.status, 0);
+  const lines = table.stdout.trim().split('\n');
+  t.match(lines[0], /^ID\s+PID\s+STATUS\s+BUNDLE\s+CREATED\s+OWNER$/);
+  t.same(lines.slice(1).map((l) => l.split(/\s+/)[0]), ids);
+  t.match(lines.find((l) => l.startsWith(paused)), new RegExp(`^${paused}\\s+${stateOf(b, paused).pid}\\s+paused\\s+${b.dir}\\s+\\S+\\s+root$`));
+
+  t.equal(b.run(['list', '-q']).stdout, ids.map((i) => `${i}\n`).join(''), '--quiet: the ids only');
+  t.equal(b.run(['list', '--quiet', '--format', 'json']).stdout, ids.map((i) => `${i}\n`).join(''), '--quiet wins over --format');
+
+  t.equal(b.run(['kill', running, 'KILL']).status, 0);
+  await waitForStatus(b, running, 'stopped');
+  const stopped = (JSON.parse(b.run(['list', '-f', 'json']).stdout) as { id: string; pid: number; status: string }[]).find((e) => e.id === running)!;
+  t.equal(stopped.status, 'stopped');
+  t.equal(stopped.pid, 0, 'a stopped container has pid 0, as runc lists it');
+});
+
+t.test('list: an empty or missing root lists nothing and exits 0; bad input', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'tsrun-empty-root-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const missing = join(root, 'missing');
+  for (const r of [root, missing]) {
+    const table = tsrun(['--root', r, 'list']);
+    t.equal(table.status, 0, table.stderr);
+    t.equal(table.stdout, 'ID          PID         STATUS      BUNDLE      CREATED     OWNER\n');
+    const json = tsrun(['--root', r, 'list', '--format', 'json']);
+    t.equal(json.status, 0);
+    t.equal(json.stdout, '[]\n');
+    t.equal(tsrun(['--root', r, 'list', '-q']).stdout, '');
+  }
+  t.notOk(existsSync(missing), 'list does not make the root');
+  mkdirSync(join(root, 'half-made')); // a create that has claimed its id and not written its state yet
+  t.equal(tsrun(['--root', root, 'list', '-q']).stdout, '', 'a directory without state is not a container');
+  const bad = tsrun(['--root', root, 'list', '--format', 'yaml']);
+  t.not(bad.status, 0);
+  t.match(bad.stderr, /list: --format must be table or json, not "yaml"/);
+  const extra = tsrun(['--root', root, 'list', 'some-id']);
+  t.not(extra.status, 0);
+  t.match(extra.stderr, /list: unexpected argument "some-id"/);
+});
+
+t.test('spec writes a config.json that runs; rootless maps the caller in a user namespace', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsrun-spec-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const b = makeBundle(t); // for its rootfs and its state root, removed when the test ends
+  for (const rootless of [false, true]) {
+    const bundle = join(dir, rootless ? 'rootless' : 'default');
+    mkdirSync(bundle);
+    symlinkSync(b.rootfs, join(bundle, 'rootfs'));
+    const r = tsrun(['spec', ...(rootless ? ['--rootless'] : []), '--bundle', bundle]);
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, '', 'nothing on stdout');
+    const file = join(bundle, 'config.json');
+    t.equal(statSync(file).mode & 0o777, 0o666 & ~process.umask(), 'config.json is 0666 less the umask, as runc writes it');
+    const spec = JSON.parse(readFileSync(file, 'utf8'));
+    t.equal(spec.process.terminal, true, 'sh on a terminal, as runc spec writes it');
+    t.equal(spec.linux.namespaces.some((n: { type: string }) => n.type === 'user'), rootless);
+    t.equal(spec.linux.namespaces.some((n: { type: string }) => n.type === 'network'), !rootless);
+
+    // Run it without the terminal, printing what the container sees.
+    spec.process.terminal = false;
+    spec.process.args = ['sh', '-c', 'cat /proc/self/uid_map; hostname'];
+    writeFileSync(file, JSON.stringify(spec));
+    const run = b.run(['run', '-b', bundle, uniqueId(rootless ? 'spec-rootless' : 'spec')]);
+    t.equal(run.status, 0, run.stderr);
+    const [map, hostname] = run.stdout.trim().split('\n');
+    t.same(map.trim().split(/\s+/), rootless ? ['0', String(process.geteuid!()), '1'] : ['0', '0', '4294967295']);
+    t.equal(hostname, 'tsrun');
+  }
+  const again = tsrun(['spec', '-b', join(dir, 'default')]);
+  t.not(again.status, 0, 'an existing config.json is not overwritten');
+  t.match(again.stderr, /spec: .*config\.json exists already; remove it first/);
+  const nodir = tsrun(['spec', '-b', join(dir, 'nope')]);
+  t.not(nodir.status, 0);
+  t.match(nodir.stderr, /spec: --bundle .*nope is not a directory/);
+  const extra = tsrun(['spec', 'x']);
+  t.not(extra.status, 0);
+  t.match(extra.stderr, /spec: unexpected argument "x"/);
+});
+
+t.test('spec without --bundle writes into the current directory', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsrun-spec-cwd-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [join(__dirname, '../../dist/tsrun.js'), 'spec'], { cwd: dir, encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+  t.ok(existsSync(join(dir, 'config.json')));
+});
+
+t.test('features prints a valid features document', async (t) => {
+  const r = tsrun(['features']);
+  t.equal(r.status, 0, r.stderr);
+  const f = JSON.parse(r.stdout);
+  t.same(validateFeatures(f), [], 'valid against the features schema');
+  t.equal(f.ociVersionMin, '1.0.0');
+  t.equal(f.ociVersionMax, '1.3.0');
+  t.ok(f.hooks.includes('prestart') && f.hooks.includes('poststop'));
+  t.ok(f.mountOptions.includes('rbind'));
+  const lastCap = Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
+  t.equal(f.linux.capabilities.length, lastCap + 1, 'a name for every capability of this kernel');
+  t.same(f.linux.cgroup, { v1: true, v2: true, systemd: false, systemdUser: false, rdma: false });
+  t.type(f.linux.seccomp.enabled, 'boolean');
+  const extra = tsrun(['features', 'x']);
+  t.not(extra.status, 0);
+  t.match(extra.stderr, /features: unexpected argument "x"/);
 });
