@@ -116,3 +116,16 @@ t.test('mistakes are UserErrors that name the thing', async (t) => {
   t.same(refusal(['--root']), [true, '--root needs a value']);
   t.same(refusal(['create', '-b']), [true, 'create: --bundle needs a value']);
 });
+
+t.test('exec: options before the id, everything after it is the command', async (t) => {
+  const a = parseArgs(['exec', '-e', 'A=1', '--env', 'B=2', '--cap', 'CAP_KILL', '-u', '1000:1000', 'c1', 'sh', '-c', 'echo $A', '--env', 'x']);
+  t.same(a.positionals, ['c1', 'sh', '-c', 'echo $A', '--env', 'x'], '-c and --env after the id belong to the command');
+  t.same(a.options.env, ['A=1', 'B=2'], 'repeatable options collect into a list');
+  t.same(a.options.cap, ['CAP_KILL']);
+  t.equal(a.options.user, '1000:1000');
+  const p = parseArgs(['exec', '--process', '/p.json', '--detach', '--pid-file', '/pid', 'c1']);
+  t.same(p.positionals, ['c1']);
+  t.equal(p.options.process, '/p.json');
+  t.equal(p.options.detach, true);
+  t.same(refusal(['exec']), [true, 'exec: missing container-id']);
+});
