@@ -171,6 +171,9 @@ int op_seccomp(struct ctx *c, const struct op *op)
 	char *msg = join_pieces(&op->args[3], pid, &len);
 	int ok = msg && send_notify_fd(listener_fd, notify_fd, msg, len) == 0;
 	int err = errno;
+	/* The connection ends here for the listener: the helper that stays as
+	 * the init's parent (run in the foreground) holds a copy of this fd. */
+	shutdown(listener_fd, SHUT_RDWR);
 	free(msg);
 	/* Closed in any case: once no listener holds it, notified syscalls fail with ENOSYS instead of waiting. */
 	close(notify_fd);

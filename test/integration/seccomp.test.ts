@@ -128,6 +128,30 @@ t.test('SCMP_ACT_NOTIFY: the listener gets the fd and the state', async (t) => {
   t.notOk(existsSync(join(b.rootfs, 'made')));
 });
 
+t.test('SCMP_ACT_NOTIFY under `run`: the helper stays, the connection still ends', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsrun-agent-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const agentBin = join(dir, 'agent');
+  execFileSync(process.env.CC || 'cc', ['-O1', '-o', agentBin, resolve(__dirname, '../seccomp/agent.c')]);
+  const sock = join(dir, 'agent.sock');
+  const out = join(dir, 'state.json');
+  const agent = spawn(agentBin, [sock, out], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const agentExit = new Promise<number | null>((r) => agent.on('exit', (code) => r(code)));
+  t.teardown(() => { agent.kill(); });
+  await new Promise<void>((r) => agent.stdout!.once('data', () => r()));
+  const b = makeBundle(t, withSeccomp(['sh', '-c', 'mkdir /made; echo rc=$?'], {
+    defaultAction: 'SCMP_ACT_ALLOW',
+    listenerPath: sock,
+    syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_NOTIFY' }],
+  }, false));
+  const r = b.run(['run', '-b', b.dir, uniqueId('notifyrun')], { timeoutMs: 20_000 });
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, 'rc=1\n');
+  t.match(r.stderr, /No medium found/);
+  t.equal(await agentExit, 0);
+  t.equal(JSON.parse(readFileSync(out, 'utf8')).fds[0], 'seccompFd');
+});
+
 t.test('SCMP_ACT_NOTIFY with no listener fails create and leaves nothing', async (t) => {
   const b = makeBundle(t, withSeccomp(['true'], {
     defaultAction: 'SCMP_ACT_ALLOW',
