@@ -4,6 +4,7 @@ import type { HostFacts } from './context';
 import { FLAG, JOIN_ORDER, PROC_NS_NAME } from './namespaces';
 import { op } from './ops';
 import { withLsm } from './compile';
+import { seccompListenerOps } from '../seccomp/plan';
 import { processExecOps, processSetupOps, terminalOps } from './process';
 import type { Plan } from './types';
 
@@ -29,8 +30,9 @@ export function compileExecPlan(x: ExecInput): Plan {
   };
   const tty = terminalOps(input, x.spec.process, '');
   const have = new Set((x.spec.linux?.namespaces ?? []).map((n) => n.type));
-  // The console socket is a host path: connect before joining the mount namespace.
-  const ops = [...tty.beforeClone];
+  // The console socket and the seccomp listener are host paths: connect
+  // before joining the mount namespace.
+  const ops = [...tty.beforeClone, ...seccompListenerOps(x.spec)];
   for (const t of JOIN_ORDER.filter((t) => have.has(t))) {
     ops.push(op.setns(`/proc/${x.initPid}/ns/${PROC_NS_NAME[t]}`, FLAG[t], t, 'linux.namespaces'));
   }
