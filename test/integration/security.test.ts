@@ -28,6 +28,23 @@ t.test('CVE-2019-5736: the container cannot open the helper\'s /proc/PID/exe for
   t.match(status, /\nState:\s+S/);
 });
 
+t.test('CVE-2019-5736 during exec: helpers caught joining the container are never writable', async (t) => {
+  const before = sha(HELPER);
+  // The attacker watches the container's pid namespace for a process running
+  // from the helper's memfd and tries to open its exe for writing.
+  const watch = 'while true; do for p in /proc/[0-9]*; do case "$(readlink $p/exe 2>/dev/null)" in *tsrun*) ' +
+    'echo seen >> /tmp/log; (exec 3>>$p/exe) 2>/dev/null && echo OPENED >> /tmp/log;; esac; done; done';
+  const spec = baseSpec(['sh', '-c', watch]);
+  spec.mounts!.push({ destination: '/tmp', type: 'tmpfs', source: 'tmpfs' });
+  const b = makeBundle(t, spec);
+  const id = uniqueId('exe-exec');
+  t.equal(b.run(['run', '-d', '-b', b.dir, id]).status, 0);
+  for (let i = 0; i < 6; i++) b.run(['exec', id, 'true']);
+  const log = b.run(['exec', id, 'sh', '-c', 'cat /tmp/log 2>/dev/null; true']).stdout;
+  t.notMatch(log, /OPENED/, `no helper exe opened for writing (${(log.match(/seen/g) ?? []).length} seen)`);
+  t.equal(sha(HELPER), before, 'the helper on the host is unchanged');
+});
+
 t.test('CVE-2024-21626: no runtime fd reaches the process, and a cwd through /proc/self/fd fails', async (t) => {
   const b = makeBundle(t, baseSpec(['sh', '-c', 'for f in /proc/self/fd/*; do echo "$f $(readlink $f)"; done']));
   const r = b.run(['run', '-b', b.dir, uniqueId('fds')]);
