@@ -45,6 +45,10 @@ int read_msg(int fd, uint32_t *type, char **payload, uint32_t *len);
 int send_msg(int fd, uint32_t type, const void *payload, uint32_t len);
 int parse_plan(char *buf, uint32_t len, struct plan *plan, char *why, size_t whylen);
 void report_error(struct ctx *c, uint32_t index, int err);
+int send_fd(int sock, int fd, const char *msg, size_t len);
+
+/* bpf.c: the bpf-devices mode (tsrun-helper bpf-devices DIR < program) */
+int bpf_devices_main(const char *dir);
 
 /* seal.c */
 void run_from_sealed_copy(char **argv);

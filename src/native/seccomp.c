@@ -97,34 +97,6 @@ static char *join_pieces(const struct arg *pieces, const char *pid, size_t *len)
 	return buf;
 }
 
-static int send_notify_fd(int sock, int notify_fd, const char *msg, size_t len)
-{
-	char control[CMSG_SPACE(sizeof(int))];
-	memset(control, 0, sizeof control);
-	struct iovec iov = { (void *)msg, len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
-	size_t sent = 0;
-	while (sent < len) {
-		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		sent += (size_t)n;
-		/* The fd goes with the first part only. */
-		iov.iov_base = (char *)msg + sent;
-		iov.iov_len = len - sent;
-		mh.msg_control = NULL;
-		mh.msg_controllen = 0;
-	}
-	return 0;
-}
-
 int op_seccomp(struct ctx *c, const struct op *op)
 {
 	const struct arg *prog = &op->args[0];
@@ -169,7 +141,7 @@ int op_seccomp(struct ctx *c, const struct op *op)
 	int notify_fd = (int)rc;
 	size_t len;
 	char *msg = join_pieces(&op->args[3], pid, &len);
-	int ok = msg && send_notify_fd(listener_fd, notify_fd, msg, len) == 0;
+	int ok = msg && send_fd(listener_fd, notify_fd, msg, len) == 0;
 	int err = errno;
 	/* The connection ends here for the listener: the helper that stays as
 	 * the init's parent (run in the foreground) holds a copy of this fd. */

@@ -55,20 +55,6 @@ int op_console_pair(struct ctx *c, const struct op *op)
 	return 0;
 }
 
-/* One fd, with the pty's name as the message, as runc sends it. */
-static int send_fd(int sock, int fd, const char *name)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { (void *)name, strlen(name) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
-}
-
 static int recv_fd(int sock)
 {
 	char buf[256], cbuf[CMSG_SPACE(sizeof(int))];
@@ -108,7 +94,8 @@ int op_setup_tty(struct ctx *c, const struct op *op)
 		snprintf(c->detail, sizeof c->detail, "bind %s onto %s", name, op->args[2].s);
 		goto out;
 	}
-	if (send_fd(c->console_fd, master, name) < 0)
+	/* The pty's name goes with the fd, as runc sends it. */
+	if (send_fd(c->console_fd, master, name, strlen(name)) < 0)
 		goto out;
 	close(c->console_fd);
 	c->console_fd = -1;

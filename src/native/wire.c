@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include "helper.h"
 
@@ -185,6 +186,35 @@ bad:
 	if (cu.p != cu.end) {
 		snprintf(why, whylen, "trailing bytes after the plan");
 		return -1;
+	}
+	return 0;
+}
+
+/* Sends one fd with SCM_RIGHTS along with msg (the fd rides on the first part). */
+int send_fd(int sock, int fd, const char *msg, size_t len)
+{
+	char control[CMSG_SPACE(sizeof(int))];
+	memset(control, 0, sizeof control);
+	struct iovec iov = { (void *)msg, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	size_t sent = 0;
+	while (sent < len) {
+		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		sent += (size_t)n;
+		/* The fd goes with the first part only. */
+		iov.iov_base = (char *)msg + sent;
+		iov.iov_len = len - sent;
+		mh.msg_control = NULL;
+		mh.msg_controllen = 0;
 	}
 	return 0;
 }
