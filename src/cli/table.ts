@@ -109,4 +109,11 @@ export const COMMANDS: CommandDef[] = [
     ],
   },
   { name: 'features', describe: 'print the runtime-spec features tsrun implements (JSON)', positionals: [], options: [] },
+  {
+    name: 'events', describe: 'print resource usage (and OOM events) of a container as JSON', positionals: [ID],
+    options: [
+      { name: 'stats', type: 'boolean', describe: 'print the stats once and exit' },
+      { name: 'interval', type: 'string', default: '5s', describe: 'how often to print stats (a duration: 5s, 500ms)' },
+    ],
+  },
 ];

@@ -5,7 +5,7 @@ import t from 'tap';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseSpec, cgroupDirsOf, makeBundle, tsrun, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
+import { baseSpec, cgroupDirsOf, makeBundle, spawnTsrun, tsrun, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
 import { validateFeatures } from '../../src/spec/validate';
 
 const stateOf = (b: Bundle, id: string) => JSON.parse(b.run(['state', id]).stdout);
@@ -87,7 +87,10 @@ t.test('kill of a paused container: SIGKILL lands at once, other signals wait fo
   const b = makeBundle(t, baseSpec(['sh', '-c', 'trap "exit 3" USR1; sleep 1000 & sleep 1000 & wait']));
   const id = uniqueId('pause-kill');
   t.equal(b.run(['run', '-d', '-b', b.dir, id]).status, 0);
-  await sleep(100); // let the shell set its trap
+  // Until the shell has set its trap (SigCgt has SIGUSR1, signal 10).
+  const init = stateOf(b, id).pid;
+  const caught = () => (BigInt('0x' + (/^SigCgt:\s*(\w+)/m.exec(readFileSync(`/proc/${init}/status`, 'utf8'))?.[1] ?? '0')) >> 9n) & 1n;
+  for (let i = 0; i < 500 && !caught(); i++) await sleep(10);
   t.equal(b.run(['pause', id]).status, 0);
   t.equal(cgroupPids(id).length, 3, 'sh and two sleeps');
 
@@ -334,4 +337,107 @@ t.test('features prints a valid features document', async (t) => {
   const extra = tsrun(['features', 'x']);
   t.not(extra.status, 0);
   t.match(extra.stderr, /features: unexpected argument "x"/);
+});
+
+// The container's cgroup directory of one v1 controller, or its cgroup2 one.
+function controllerDir(id: string, controller: string): string | undefined {
+  return cgroupDirsOf(id).find((d) => d.includes(`/${controller}/`)) ?? cgroupDirsOf(id).find((d) => existsSync(join(d, `${controller}.max`)));
+}
+
+t.test('events --stats: cpu, memory and pids read from the container\'s cgroup', async (t) => {
+  const b = makeBundle(t, baseSpec(['sh', '-c', 'sleep 1000 & sleep 1000 & wait']));
+  const id = uniqueId('stats');
+  t.equal(b.run(['run', '-d', '-b', b.dir, id]).status, 0);
+  for (let i = 0; i < 200 && cgroupPids(id).length < 3; i++) await sleep(10);
+  const r = b.run(['events', '--stats', id]);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout.split('\n').length, 2, 'one line');
+  const ev = JSON.parse(r.stdout);
+  t.equal(ev.type, 'stats');
+  t.equal(ev.id, id);
+  t.equal(ev.data.pids.current, 3, 'pids.current: sh and two sleeps');
+  t.ok(ev.data.cpu.usage.total > 0, 'some cpu time used');
+  t.ok(ev.data.memory.usage.usage > 0, 'some memory used');
+  t.ok(ev.data.memory.usage.limit > 0);
+  const pidsDir = controllerDir(id, 'pids');
+  if (pidsDir) {
+    t.equal(ev.data.pids.current, Number(readFileSync(join(pidsDir, 'pids.current'), 'utf8')), 'as pids.current says');
+    writeFileSync(join(pidsDir, 'pids.max'), '50');
+    t.equal(JSON.parse(b.run(['events', '--stats', id]).stdout).data.pids.limit, 50, 'the pids limit as set');
+  }
+  const memDir = controllerDir(id, 'memory');
+  if (memDir && existsSync(join(memDir, 'memory.limit_in_bytes'))) {
+    t.match(r.stdout, new RegExp(`"limit":${readFileSync(join(memDir, 'memory.limit_in_bytes'), 'utf8').trim()}[,}]`), 'the 64-bit "no limit" printed exactly');
+  }
+});
+
+t.test('events: stats every interval until the container stops', async (t) => {
+  const b = makeBundle(t, baseSpec(['sleep', '1000']));
+  const id = uniqueId('events');
+  t.equal(b.run(['run', '-d', '-b', b.dir, id]).status, 0);
+  const child = spawnTsrun(b, ['events', '--interval', '100ms', id]);
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  for (let i = 0; i < 300 && out.split('\n').length < 4; i++) await sleep(10);
+  t.ok(out.split('\n').length >= 4, 'three stats events or more');
+  t.equal(b.run(['kill', id, 'KILL']).status, 0);
+  t.equal(await exited, 0, 'events ends when the container stops');
+  for (const line of out.trim().split('\n')) {
+    const ev = JSON.parse(line);
+    t.equal(ev.type, 'stats');
+    t.equal(ev.id, id);
+  }
+});
+
+t.test('events: an OOM kill in the container is an oom event', async (t) => {
+  const b = makeBundle(t, baseSpec(['sh', '-c', 'while [ ! -e /go ]; do sleep 0.02; done; dd if=/dev/zero of=/dev/null bs=64M count=1']));
+  const id = uniqueId('oom');
+  t.equal(b.run(['run', '-d', '-b', b.dir, id]).status, 0);
+  const memDir = controllerDir(id, 'memory');
+  if (!memDir) {
+    t.pass('no memory controller for the container on this host');
+    return;
+  }
+  // tsrun does not apply resources yet: the test sets the limit itself.
+  const v1 = existsSync(join(memDir, 'memory.limit_in_bytes'));
+  writeFileSync(join(memDir, v1 ? 'memory.limit_in_bytes' : 'memory.max'), String(16 << 20));
+  const swap = join(memDir, v1 ? 'memory.memsw.limit_in_bytes' : 'memory.swap.max');
+  if (existsSync(swap)) writeFileSync(swap, v1 ? String(16 << 20) : '0');
+  // Once a first stats line shows events is watching, the container may eat memory.
+  const child = spawnTsrun(b, ['events', '--interval', '100ms', id]);
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  for (let i = 0; i < 1000 && !out.includes('\n') && child.exitCode === null; i++) await sleep(10);
+  writeFileSync(join(b.rootfs, 'go'), '');
+  t.equal(await exited, 0, `events ends when the container stops ${err}`);
+  const events = out.trim().split('\n').map((l) => JSON.parse(l));
+  t.same(events.filter((e) => e.type === 'oom'), [{ type: 'oom', id }], 'one oom event');
+  t.ok(events.every((e) => e.type === 'oom' || e.type === 'stats'), 'and stats events');
+});
+
+t.test('events: bad input', async (t) => {
+  const b = makeBundle(t, baseSpec(['true']));
+  const id = uniqueId('events-stopped');
+  t.equal(b.run(['run', '-d', '-b', b.dir, id]).status, 0);
+  await waitForStatus(b, id, 'stopped');
+  const cases: [string[], RegExp][] = [
+    [['events'], /events: missing container-id/],
+    [['events', '--stats', 'no-such-container'], /container no-such-container does not exist/],
+    [['events', '--stats', id], new RegExp(`cannot read events of container ${id}: it is stopped`)],
+    [['events', id], new RegExp(`cannot read events of container ${id}: it is stopped`)],
+    [['events', '--interval', '5', id], /events: --interval: invalid duration "5"/],
+    [['events', '--interval', '0s', id], /events: --interval must be at least 1ms/],
+    [['events', '--interval'], /events: --interval needs a value/],
+  ];
+  for (const [args, message] of cases) {
+    const r = b.run(args);
+    t.not(r.status, 0, args.join(' '));
+    t.match(r.stderr, message, args.join(' '));
+  }
 });
