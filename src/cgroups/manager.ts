@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsSync, type Dirent } from 'node:fs';
 import { join, posix } from 'node:path';
 import { UserError } from '../util/errors';
+import { sleepSync } from '../util/sleep';
 import { CgroupLayout, Hierarchy, hierarchyKey, ownCgroups } from './layout';
 
 // The directory of cgroup `path` in a hierarchy, on the host. A hierarchy
@@ -101,16 +102,38 @@ export class Cgroup {
     return v2 && this.dir(v2);
   }
 
-  // Removes the directories; fails with EBUSY while a process is left in one.
-  remove(): void {
+  // Removes the directories, and any the container made below them, deepest
+  // first. A cgroup whose killed processes are still exiting is busy for a
+  // moment: retry for a while before giving up.
+  remove(timeoutMs = 5_000): void {
+    const deadline = Date.now() + timeoutMs;
     for (const d of this.dirs()) {
-      try {
-        rmdirSync(d);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      for (const sub of [...subdirs(d), d]) {
+        for (;;) {
+          try {
+            rmdirSync(sub);
+            break;
+          } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            if (code === 'ENOENT') break;
+            if (code !== 'EBUSY' || Date.now() > deadline) throw new UserError(`cannot remove the cgroup ${sub}: ${code}`);
+            sleepSync(5);
+          }
+        }
       }
     }
   }
+}
+
+// The directories below dir, deepest first.
+function subdirs(dir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => e.isDirectory()).flatMap((e) => [...subdirs(join(dir, e.name)), join(dir, e.name)]);
 }
 
 // A new v1 cpuset cgroup starts with no cpus and no mems, and refuses

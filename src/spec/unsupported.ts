@@ -5,6 +5,10 @@ import type { Spec } from './types';
 // one that does not start.
 export function unsupportedFields(spec: Spec): string[] {
   const found: string[] = [];
+  const linux = spec.linux as Record<string, unknown> | undefined;
+  if (linux?.intelRdt) found.push('linux.intelRdt: Intel RDT is not supported by tsrun yet');
+  if (linux?.netDevices) found.push('linux.netDevices: moving network devices is not supported by tsrun yet');
+  if (linux?.memoryPolicy) found.push('linux.memoryPolicy: not supported by tsrun yet');
   spec.mounts?.forEach((m, i) => {
     if (m.uidMappings || m.gidMappings) found.push(`mounts[${i}]: id-mapped mounts are not supported by tsrun yet`);
   });
