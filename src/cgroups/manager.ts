@@ -2,7 +2,9 @@ import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsS
 import { join, posix } from 'node:path';
 import { UserError } from '../util/errors';
 import { sleepSync } from '../util/sleep';
+import { applyResources, type ApplyOptions } from './apply';
 import { CgroupLayout, Hierarchy, hierarchyKey, ownCgroups } from './layout';
+import type { Resources } from './resources';
 
 // The directory of cgroup `path` in a hierarchy, on the host. A hierarchy
 // mounted from a sub-root (as inside a container) shows paths relative to it.
@@ -24,11 +26,20 @@ export class Cgroup {
     return this.layout.hierarchies.map((h) => this.dir(h));
   }
 
+  // The cgroup2 directories create() made (tsrun may enable controllers there).
+  readonly made = new Set<string>();
+
   create(): void {
     for (const h of this.layout.hierarchies) {
+      if (h.version === 2) for (let d = this.dir(h); d.startsWith(h.mountPoint + '/') && !existsSync(d); d = posix.dirname(d)) this.made.add(d);
       if (h.version === 1 && h.controllers.includes('cpuset')) createCpuset(h.mountPoint, this.dir(h));
       else mkdirSync(this.dir(h), { recursive: true });
     }
+  }
+
+  // Writes linux.resources into the container's cgroup files (see apply.ts).
+  apply(resources: Resources | undefined, o: ApplyOptions = {}): void {
+    applyResources(this, resources ?? {}, o);
   }
 
   addProcess(pid: number): void {

@@ -74,6 +74,8 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
   try {
     dir.write(record);
     cgroup.create();
+    // Limits and device rules are in place before the init joins the cgroup.
+    cgroup.apply(spec.linux?.resources, { configDevicePaths: spec.linux?.devices?.map((d) => d.path) });
     const hookState = () => ociState({ ...record, pid }, 'creating');
     const helper = await runHelper(plan, bundle, preserveFds, {
       onPid: (p) => { pid = p; },

@@ -125,6 +125,9 @@ static void parent_after_clone(struct ctx *c, pid_t child, int wait_for_it)
 
 int main(int argc, char **argv)
 {
+	/* A second mode, apart from plans: attach a cgroup device program. */
+	if (argc == 3 && strcmp(argv[1], "bpf-devices") == 0)
+		return bpf_devices_main(argv[2]);
 	if (argc != 2) {
 		fprintf(stderr, "tsrun-helper is run by tsrun, not by hand\n");
 		return 2;

@@ -15,7 +15,11 @@ export function unsupportedFields(spec: Spec): string[] {
   return found;
 }
 
-// Resources are accepted but not enforced yet; the caller logs this.
+// Resources tsrun does not know (a newer spec's controllers) are accepted
+// but not enforced; the caller logs this. Known ones are applied, or
+// refused naming the field when the host cannot provide them.
+const KNOWN_RESOURCES = ['devices', 'memory', 'cpu', 'blockIO', 'hugepageLimits', 'network', 'pids', 'rdma', 'unified'];
+
 export function unenforcedResources(spec: Spec): string[] {
-  return Object.keys(spec.linux?.resources ?? {}).map((k) => `linux.resources.${k}`);
+  return Object.keys(spec.linux?.resources ?? {}).filter((k) => !KNOWN_RESOURCES.includes(k)).map((k) => `linux.resources.${k}`);
 }
