@@ -33,8 +33,10 @@ export function memoryV1(m: Memory, dir: string, p: Probe): Step[] {
   if (limit > 0 && swap > 0 && swap < limit) {
     throw cannot(`${M}.swap`, `memory plus swap (${swap}) must not be less than the memory limit (${limit})`);
   }
-  const lim = write(`${M}.limit`, dir, 'memory.limit_in_bytes', limit);
-  const sw = write(`${M}.swap`, dir, 'memory.memsw.limit_in_bytes', swap);
+  const lim = write(`${M}.limit`, dir, 'memory.limit_in_bytes', limit, {
+    hints: { EBUSY: 'the container uses more memory than that', EINVAL: 'it must not exceed memory plus swap; set the swap limit too' },
+  });
+  const sw = write(`${M}.swap`, dir, 'memory.memsw.limit_in_bytes', swap, { hints: { EBUSY: 'the container uses more than that' } });
   if (limit && swap) {
     // Lowering (or a new limit within today's memsw): the limit first; raising past it: memsw first.
     const limitFirst = limit !== -1 && BigInt(limit) <= bytes(p.read(dir, 'memory.memsw.limit_in_bytes'));
@@ -81,8 +83,8 @@ export function cpuV1(c: Cpu, dir: string, p: Probe): Step[] {
   }
   if (c.realtimePeriod) steps.push(write(`${C}.realtimePeriod`, dir, 'cpu.rt_period_us', c.realtimePeriod, { group: 'rt' }));
   if (c.realtimeRuntime) {
-    const hint = 'the parent cgroups must have that much realtime budget in their cpu.rt_runtime_us';
-    steps.push(write(`${C}.realtimeRuntime`, dir, 'cpu.rt_runtime_us', c.realtimeRuntime, { group: 'rt', hint }));
+    const hints = { EINVAL: 'the parent cgroups must have that much realtime budget in their cpu.rt_runtime_us' };
+    steps.push(write(`${C}.realtimeRuntime`, dir, 'cpu.rt_runtime_us', c.realtimeRuntime, { group: 'rt', hints }));
   }
   if (c.idle !== undefined) {
     if (!p.exists(dir, 'cpu.idle')) throw cannot(`${C}.idle`, 'cpu.idle does not exist on this host');

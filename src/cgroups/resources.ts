@@ -116,8 +116,8 @@ export interface WriteStep {
   // values, and ignores others); expectWhy says what it means when not.
   expect?: (readBack: string) => boolean;
   expectWhy?: string;
-  // Added to the message when the write fails.
-  hint?: string;
+  // Added to the message when the write fails with that errno.
+  hints?: Partial<Record<string, string>>;
 }
 
 export interface BpfStep {
@@ -269,7 +269,7 @@ function doWrite(w: WriteStep): void {
       ? new UserError(`${w.field}: the cgroup ${w.dir} does not exist`)
       : code === 'ENOENT'
         ? new UserError(`${w.field}: ${w.file} does not exist on this host`)
-        : new UserError(`${w.field}: cannot write ${JSON.stringify(w.value)} to ${path}: ${REASONS[code] ?? (e as Error).message}${w.hint ? ` (${w.hint})` : ''}`);
+        : new UserError(`${w.field}: cannot write ${JSON.stringify(w.value)} to ${path}: ${REASONS[code] ?? (e as Error).message}${w.hints?.[code] ? ` (${w.hints[code]})` : ''}`);
     (err as unknown as { errno: string }).errno = code;
     throw err;
   }
