@@ -2,9 +2,7 @@ import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsS
 import { join, posix } from 'node:path';
 import { UserError } from '../util/errors';
 import { sleepSync } from '../util/sleep';
-import { applyResources, type ApplyOptions } from './apply';
 import { CgroupLayout, Hierarchy, hierarchyKey, ownCgroups } from './layout';
-import type { Resources } from './resources';
 
 // The directory of cgroup `path` in a hierarchy, on the host. A hierarchy
 // mounted from a sub-root (as inside a container) shows paths relative to it.
@@ -37,10 +35,7 @@ export class Cgroup {
     }
   }
 
-  // Writes linux.resources into the container's cgroup files (see apply.ts).
-  apply(resources: Resources | undefined, o: ApplyOptions = {}): void {
-    applyResources(this, resources ?? {}, o);
-  }
+
 
   addProcess(pid: number): void {
     // Writing 0 would move the writer itself.

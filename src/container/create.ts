@@ -1,4 +1,5 @@
 import { renameSync, writeFileSync } from 'node:fs';
+import { applyResources } from '../cgroups/apply';
 import { Cgroup, resolveCgroupPath } from '../cgroups/manager';
 import { runHelper, type RunningHelper } from '../native/helper-process';
 import { SyncTag } from '../native/protocol';
@@ -75,7 +76,7 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
     dir.write(record);
     cgroup.create();
     // Limits and device rules are in place before the init joins the cgroup.
-    cgroup.apply(spec.linux?.resources, { configDevicePaths: spec.linux?.devices?.map((d) => d.path) });
+    applyResources(cgroup, spec.linux?.resources ?? {}, { configDevicePaths: spec.linux?.devices?.map((d) => d.path) });
     const hookState = () => ociState({ ...record, pid }, 'creating');
     const helper = await runHelper(plan, bundle, preserveFds, {
       onPid: (p) => { pid = p; },

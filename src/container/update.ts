@@ -12,6 +12,7 @@
 //   memory.checkBeforeUpdate  for this update;  unified  keys merged over the old ones
 // Anything else in the JSON (device rules, huge pages, throttling, ...) is
 // not changed by update; it is reported as a warning, as runc ignores it.
+import { applyResources } from '../cgroups/apply';
 import { Cgroup } from '../cgroups/manager';
 import { detectLayout } from '../cgroups/layout';
 import type { Resources } from '../cgroups/resources';
@@ -91,7 +92,7 @@ export function updateContainer(root: string, id: string, patch: Resources, warn
     if (status === 'stopped' || status === 'creating') throw new UserError(`cannot update container ${id}: it is ${status}`);
     const { merged, apply, ignored } = mergeUpdate((r.spec.linux?.resources ?? {}) as Resources, patch);
     for (const field of ignored) warn(`update: ${field} is not changed by update; ignored`);
-    new Cgroup(detectLayout(), r.cgroupPath).apply(apply, { update: true });
+    applyResources(new Cgroup(detectLayout(), r.cgroupPath), apply, { update: true });
     dir.write({ ...r, spec: { ...r.spec, linux: { ...r.spec.linux, resources: merged as Record<string, unknown> } } });
     return merged;
   } finally {
