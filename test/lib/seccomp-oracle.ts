@@ -5,13 +5,13 @@
 // apart from src/seccomp so that the two can disagree.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SeccompProfile } from '../../src/seccomp/types';
 
 const TOP = resolve(__dirname, '../..');
 const SOURCE = join(TOP, 'test/seccomp/oracle.c');
-const BIN_DIR = join(tmpdir(), `tsrun-seccomp-oracle-${process.getuid?.() ?? 0}`);
+// Built once into the project's (ignored) build directory, not left in /tmp.
+const BIN_DIR = join(TOP, 'build/test');
 
 // Why the oracle cannot be built here, or undefined when it can.
 export function oracleMissing(): string | undefined {
