@@ -7,8 +7,8 @@
 import t, { type Test } from 'tap';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseSpec, cgroupDirsOf, makeBundle, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
-import { LAYOUT, V2, hostDir, insidePath, readCg, someBlockDevice, unifiedHostDir, withCgroupMount } from '../lib/cgroups';
+import { baseSpec, cgroupDirsOf, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
+import { LAYOUT, V2, hostDir, insidePath, makeCgBundle, readCg, someBlockDevice, unifiedHostDir, withCgroupMount } from '../lib/cgroups';
 import type { Resources } from '../../src/cgroups/resources';
 import type { Spec } from '../../src/spec/types';
 
@@ -22,7 +22,7 @@ async function runScript(t: Test, script: string, res: Resources, edit?: (s: Spe
   const spec = withCgroupMount(baseSpec(['sh', '-c', `(${script}) >/out 2>&1`]));
   spec.linux!.resources = res as Record<string, unknown>;
   edit?.(spec);
-  const b = makeBundle(t, spec);
+  const b = makeCgBundle(t, spec);
   const id = uniqueId('res');
   const created = b.run(['create', '-b', b.dir, id]);
   t.equal(created.status, 0, `create: ${created.stderr}`);
@@ -80,7 +80,7 @@ t.test('more of each controller, as this host has them', async (t) => {
       memory: { limit: 64 * MiB },
       cpu: { quota: 10000, period: 100000, burst: 1000, idle: 1 },
       unified: { 'memory.high': String(50_000_000) },
-      ...(dev ? { blockIO: { throttleReadBpsDevice: [{ ...dev, rate: 1_000_000 }], throttleWriteIOPSDevice: [{ ...dev, rate: 300 }] } } : {}),
+      blockIO: { weight: 300, ...(dev ? { throttleReadBpsDevice: [{ ...dev, rate: 1_000_000 }], throttleWriteIOPSDevice: [{ ...dev, rate: 300 }] } : {}) },
     }
     : {
       memory: { limit: 64 * MiB, kernelTCP: 16 * MiB, swappiness: 10, disableOOMKiller: true },
@@ -89,7 +89,11 @@ t.test('more of each controller, as this host has them', async (t) => {
       ...(unifiedHostDir('x') ? { unified: { 'cgroup.max.descendants': '5' } } : {}),
     };
   const checks: Check[] = V2
-    ? [['memory', 'memory.high', '49999872'], ['cpu', 'cpu.max', '10000 100000'], ['cpu', 'cpu.max.burst', '1000'], ['cpu', 'cpu.idle', '1']]
+    ? [
+      ['memory', 'memory.high', '49999872'], ['cpu', 'cpu.max', '10000 100000'], ['cpu', 'cpu.max.burst', '1000'], ['cpu', 'cpu.idle', '1'],
+      // blkio's 10..1000 is io.weight's 1..10000 (io.bfq.weight would take 300 as is).
+      ['blkio', 'io.weight', 'default 2930'],
+    ]
     : [
       ['memory', 'memory.kmem.tcp.limit_in_bytes', String(16 * MiB)], ['memory', 'memory.swappiness', '10'],
       ['cpu', 'cpu.cfs_burst_us', '1000'], ['cpu', 'cpu.idle', '1'], ['cpu', 'cpu.rt_period_us', '500000'],
@@ -113,7 +117,7 @@ t.test('hugepageLimits: the hugetlb controller where the host has it', async (t)
   const hasHugetlb = V2 || LAYOUT.hierarchies.some((h) => h.version === 1 && h.controllers.includes('hugetlb'));
   if (!hasHugetlb) {
     // Hybrid like these machines: hugetlb only in cgroup2, whose root does not pass it down.
-    const b = makeBundle(t, baseSpec(['true']));
+    const b = makeCgBundle(t, baseSpec(['true']));
     b.spec.linux!.resources = res as Record<string, unknown>;
     b.write();
     const id = uniqueId('huge');
@@ -152,7 +156,7 @@ t.test('pids.max stops forks', async (t) => {
 
 t.test('pids.limit 0 is a limit (runtime-spec), -1 is none', async (t) => {
   for (const [limit, want] of [[0, '0'], [-1, 'max']] as const) {
-    const b = makeBundle(t, baseSpec(['true']));
+    const b = makeCgBundle(t, baseSpec(['true']));
     b.spec.linux!.resources = { pids: { limit } };
     b.write();
     const id = uniqueId('pids0');
@@ -185,7 +189,7 @@ t.test('a resource the host cannot provide: an error naming it, nothing left beh
   ];
   if (!V2) cases.push([{ memory: { kernel: 64 * MiB } }, /linux\.resources\.memory\.kernel: (wrote \d+ to \S+ but the kernel kept \d+ \(this kernel ignores the limit\)|memory\.kmem\.limit_in_bytes does not exist on this host)/]);
   for (const [res, want] of cases) {
-    const b = makeBundle(t, baseSpec(['true']));
+    const b = makeCgBundle(t, baseSpec(['true']));
     b.spec.linux!.resources = res as Record<string, unknown>;
     b.write();
     const id = uniqueId('nohost');

@@ -5,8 +5,8 @@
 import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseSpec, makeBundle, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
-import { V2, insidePath, readCg, withCgroupMount } from '../lib/cgroups';
+import { baseSpec, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
+import { V2, insidePath, makeCgBundle, readCg, withCgroupMount } from '../lib/cgroups';
 import type { Resources } from '../../src/cgroups/resources';
 
 const MiB = 1 << 20;
@@ -14,7 +14,7 @@ const MiB = 1 << 20;
 function running(t: Test, res: Resources): { b: Bundle; id: string } {
   const spec = withCgroupMount(baseSpec(['sleep', '1000']));
   spec.linux!.resources = res as Record<string, unknown>;
-  const b = makeBundle(t, spec);
+  const b = makeCgBundle(t, spec);
   const id = uniqueId('upd');
   const r = b.run(['run', '-d', '-b', b.dir, id]);
   t.equal(r.status, 0, `run: ${r.stderr}`);

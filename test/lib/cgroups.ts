@@ -1,8 +1,11 @@
 // Where a container's cgroup files are, on this host and inside the
 // container (with a `cgroup` mount at /sys/fs/cgroup), for tests that run
 // on v1/hybrid hosts and in the cgroup-v2 guest alike.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TOP, tsrun, type Bundle, type TestLike } from './tsrun';
 import { detectLayout } from '../../src/cgroups/layout';
 import { cgroupDir } from '../../src/cgroups/manager';
 import type { Spec } from '../../src/spec/types';
@@ -60,3 +63,41 @@ export function someBlockDevice(): { major: number; minor: number } | undefined 
 
 // v1's "no limit" memory value and v2's.
 export const NO_LIMIT = V2 ? 'max' : '9223372036854771712';
+
+// Bundles for the cgroup tests: like makeBundle, but the rootfs is copied
+// from one made once per test file. make-rootfs.sh forks once per busybox
+// applet, which in the cgroup-v2 guest (fork+exec 40 times slower) costs
+// about 20 s a bundle; one `cp -a` costs well under one.
+let template: string | undefined;
+
+function rootfsTemplate(): string {
+  if (template) return template;
+  const dir = mkdtempSync(join(tmpdir(), 'tsrun-rootfs-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const made = spawnSync('sh', [join(TOP, 'scripts/make-rootfs.sh'), join(dir, 'rootfs')], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`make-rootfs failed: ${made.stderr}`);
+  template = join(dir, 'rootfs');
+  return template;
+}
+
+export function makeCgBundle(t: TestLike, spec: Spec): Bundle {
+  const dir = mkdtempSync(join(tmpdir(), 'tsrun-bundle-'));
+  const rootfs = join(dir, 'rootfs');
+  const copied = spawnSync('cp', ['-a', rootfsTemplate(), rootfs], { encoding: 'utf8' });
+  if (copied.status !== 0) throw new Error(`cp -a of the rootfs failed: ${copied.stderr}`);
+  const b: Bundle = {
+    dir, rootfs, root: join(dir, 'state'), spec, ids: [],
+    write() {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify(b.spec, null, 2));
+    },
+    run(args, opts = {}) {
+      return tsrun(['--root', b.root, ...args], opts);
+    },
+  };
+  b.write();
+  t.teardown(() => {
+    if (existsSync(b.root)) for (const id of readdirSync(b.root)) tsrun(['--root', b.root, 'delete', '--force', id]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return b;
+}

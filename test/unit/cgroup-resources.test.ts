@@ -10,7 +10,7 @@ import { hostProbe, planResources, type CgroupLike } from '../../src/cgroups/app
 import { deviceProgram, encodeProgram, runProgram } from '../../src/cgroups/devices-bpf';
 import type { CgroupLayout } from '../../src/cgroups/layout';
 import { cgroupDir } from '../../src/cgroups/manager';
-import { deviceRules, sharesToWeight, v1DeviceLine, v2Swap, type Probe, type Resources, type Step, type WriteStep } from '../../src/cgroups/resources';
+import { blkioToIoWeight, deviceRules, sharesToWeight, v1DeviceLine, v2Swap, type Probe, type Resources, type Step, type WriteStep } from '../../src/cgroups/resources';
 import { memoryV1 } from '../../src/cgroups/resources-v1';
 
 // A probe over a map of "dir/file" -> contents; controllers at fixed places.
@@ -205,4 +205,10 @@ t.test('unified host: cgroup2 files and a device program', async (t) => {
   t.throws(() => planResources({ unified: { 'rdma.max': 'x' } }, p, { update: true }), /the rdma controller is not enabled/);
   const quotaOnly = planResources({ cpu: { period: 50000 } }, p, { update: true }) as WriteStep[];
   t.equal(quotaOnly[0].value, 'max 50000', 'a period alone: no quota');
+});
+
+t.test('blkio weight to io.weight', async (t) => {
+  t.equal(blkioToIoWeight(10), 1);
+  t.equal(blkioToIoWeight(300), 2930);
+  t.equal(blkioToIoWeight(1000), 10000);
 });
