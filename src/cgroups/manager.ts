@@ -35,8 +35,6 @@ export class Cgroup {
     }
   }
 
-
-
   addProcess(pid: number): void {
     // Writing 0 would move the writer itself.
     if (!(pid > 0)) throw new Error(`cgroup: refusing to move pid ${pid}`);
