@@ -72,7 +72,9 @@ export function ioV2(b: BlockIO, dir: string, p: Probe): Step[] {
   (b.weightDevice ?? []).forEach((d, i) => {
     const f = `${B}.weightDevice[${i}]`;
     if (d.leafWeight) throw cannot(`${f}.leafWeight`, 'cgroup v2 has no leaf weight');
-    if (d.weight) steps.push(write(`${f}.weight`, dir, weightFile(`${f}.weight`), `${d.major}:${d.minor} ${weight(d.weight)}`));
+    const hint = 'a per-device io.weight needs the io cost model (io.cost.qos) or the bfq scheduler on that device';
+    const hints = { ENOTSUP: hint, EOPNOTSUPP: hint };
+    if (d.weight) steps.push(write(`${f}.weight`, dir, weightFile(`${f}.weight`), `${d.major}:${d.minor} ${weight(d.weight)}`, { hints }));
   });
   const keys: [keyof BlockIO, string][] = [
     ['throttleReadBpsDevice', 'rbps'], ['throttleWriteBpsDevice', 'wbps'], ['throttleReadIOPSDevice', 'riops'], ['throttleWriteIOPSDevice', 'wiops'],

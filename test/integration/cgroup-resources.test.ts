@@ -187,6 +187,9 @@ t.test('a resource the host cannot provide: an error naming it, nothing left beh
     [{ memory: { limit: 64 * MiB }, cpu: { realtimeRuntime: 10000 } }, V2 ? /linux\.resources\.cpu\.realtimeRuntime: cgroup v2 has no realtime cpu budget/ : /linux\.resources\.cpu\.realtimeRuntime: cannot write "10000" to \S+cpu\.rt_runtime_us: invalid argument/],
     [{ unified: { 'nosuch.file': '1' } }, /linux\.resources\.unified\["nosuch\.file"\]: the nosuch controller is not enabled/],
   ];
+  // Per-device io.weight needs the io cost model (or bfq) switched on for that device.
+  const dev = someBlockDevice();
+  if (V2 && dev) cases.push([{ blockIO: { weightDevice: [{ ...dev, weight: 500 }] } }, /linux\.resources\.blockIO\.weightDevice\[0\]\.weight: cannot write "\d+:\d+ 4950" to \S+io\.weight: not supported \(a per-device io\.weight needs/]);
   if (!V2) cases.push([{ memory: { kernel: 64 * MiB } }, /linux\.resources\.memory\.kernel: (wrote \d+ to \S+ but the kernel kept \d+ \(this kernel ignores the limit\)|memory\.kmem\.limit_in_bytes does not exist on this host)/]);
   for (const [res, want] of cases) {
     const b = makeCgBundle(t, baseSpec(['true']));
