@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../util/errors';
 import { destroyContainer } from './destroy';
-import { runHooks } from './hooks';
+import { runHooksWarning } from './hooks';
 import { ociState } from './oci-state';
 import { ContainerDir, statusOf } from './record';
 
@@ -24,12 +24,8 @@ export async function deleteContainer(root: string, id: string, force: boolean):
       throw new UserError(`cannot delete container ${id} that is not stopped: ${status}`);
     }
     destroyContainer(dir, r);
-    try {
-      await runHooks('poststop', r.spec.hooks?.poststop, ociState(r, 'stopped'));
-    } catch (e) {
-      // The spec: a failing poststop hook is logged, and delete goes on.
-      process.stderr.write(`warning: ${(e as Error).message}\n`);
-    }
+    // The spec: a failing poststop hook is logged; the others and delete go on.
+    await runHooksWarning('poststop', r.spec.hooks?.poststop, ociState(r, 'stopped'), (m) => process.stderr.write(`warning: ${m}\n`));
   } finally {
     unlock();
   }

@@ -12,6 +12,18 @@ export async function runHooks(kind: HookKind, hooks: Hook[] | undefined, state:
   }
 }
 
+// Runs every hook of one kind in order, whatever the others do: a failure
+// is passed to `warn` and the next hook runs (the spec's rule for poststop).
+export async function runHooksWarning(kind: HookKind, hooks: Hook[] | undefined, state: object, warn: (message: string) => void): Promise<void> {
+  for (const [i, hook] of (hooks ?? []).entries()) {
+    try {
+      await runHook(hook, state, `hooks.${kind}[${i}]`);
+    } catch (e) {
+      warn((e as Error).message);
+    }
+  }
+}
+
 function runHook(hook: Hook, state: object, field: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};

@@ -118,13 +118,14 @@ t.test('a failing startContainer or poststart hook fails start and stops the con
   t.equal(JSON.parse(p.b.run(['state', id2]).stdout).status, 'stopped', 'the container was stopped');
 });
 
-t.test('a failing poststop hook is a warning; delete goes on', async (t) => {
-  const s = setup(t, ['true'], (s) => ({ poststop: [hostHook(s, 'poststop', {}, 7)] }));
+t.test('a failing poststop hook is a warning; the next hook and delete go on', async (t) => {
+  const s = setup(t, ['true'], (s) => ({ poststop: [hostHook(s, 'poststop', {}, 7), hostHook(s, 'poststop')] }));
   const id = uniqueId('fail-poststop');
   t.equal(s.b.run(['run', '-d', '-b', s.b.dir, id]).status, 0);
   for (let i = 0; i < 200 && JSON.parse(s.b.run(['state', id]).stdout).status !== 'stopped'; i++) await new Promise((r) => setTimeout(r, 10));
   const d = s.b.run(['delete', id]);
   t.equal(d.status, 0);
   t.match(d.stderr, /warning: hooks\.poststop\[0\]: .*exited with status 7/);
+  t.equal(lines(s).filter((l) => l.startsWith('poststop')).length, 2, 'the second hook ran too');
   t.notOk(existsSync(join(s.b.root, id)));
 });
