@@ -77,7 +77,8 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
     cgroup.create();
     // Limits and device rules are in place before the init joins the cgroup.
     applyResources(cgroup, spec.linux?.resources ?? {}, { configDevicePaths: spec.linux?.devices?.map((d) => d.path) });
-    const hookState = () => ociState({ ...record, pid }, 'creating');
+    // Steps 3 and 4 of the lifecycle, after the environment exists (see plan/compile.ts).
+    const hookState = () => ociState({ ...record, pid }, 'created');
     const helper = await runHelper(plan, bundle, preserveFds, {
       onPid: (p) => { pid = p; },
       onSync: async (tag) => {

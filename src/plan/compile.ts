@@ -42,8 +42,10 @@ export function compilePlan(input: CompileInput): Plan {
   // Hooks, at the moments runtime-spec gives: prestart and createRuntime by
   // tsrun in the runtime namespace, createContainer by the init, all after
   // the mounts and before pivot_root; startContainer by the init after start.
+  // Their state says "created": the lifecycle's "creating" is step 2, the
+  // making of the environment, and these hooks are steps 3 to 5, after it.
   const beforePivot = runtimeHooks ? [op.sync(SyncTag.RuntimeHooks, 'run the prestart and createRuntime hooks', 'hooks')] : [];
-  beforePivot.push(...containerHookOps('createContainer', hooks.createContainer, input, 'creating'));
+  beforePivot.push(...containerHookOps('createContainer', hooks.createContainer, input, 'created'));
   ops.push(...rootfsOps(input, inUserNs, beforePivot, [...tty.inContainer, ...sysctlOps(spec)]));
   ops.push(...processSetupOps(spec));
 

@@ -58,9 +58,9 @@ t.test('all six kinds, in order, with the state the spec gives', async (t) => {
   t.equal(c.status, 0, c.stderr);
   const pid = JSON.parse(s.b.run(['state', id]).stdout).pid;
   t.same(lines(s).map((l) => l.split(' ').slice(0, 3).join(' ')), [
-    `prestart creating ${pid}`,
-    `createRuntime creating ${pid}`,
-    'createContainer creating 1', // in the container namespace: the pid as the container sees it
+    `prestart created ${pid}`,
+    `createRuntime created ${pid}`,
+    'createContainer created 1', // in the container namespace: the pid as the container sees it
   ]);
   t.equal(s.b.run(['start', id]).status, 0);
   const afterStart = lines(s);
