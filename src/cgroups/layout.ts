@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseMountinfo } from '../util/mountinfo';
 
 // One mounted cgroup hierarchy of the host.
 export interface Hierarchy {
@@ -17,22 +18,11 @@ export interface CgroupLayout {
   hierarchies: Hierarchy[];
 }
 
-// mountinfo escapes spaces and other bytes in paths as \ooo.
-function unescape(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
-}
-
 // The cgroup hierarchies as this process's mount namespace shows them; never assumed.
 export function detectLayout(mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): CgroupLayout {
   const hierarchies: Hierarchy[] = [];
-  for (const line of mountinfo.split('\n')) {
-    const sep = line.indexOf(' - ');
-    if (sep < 0) continue;
-    const left = line.slice(0, sep).split(' ');
-    const [fstype, , superOptions = ''] = line.slice(sep + 3).split(' ');
+  for (const { fstype, superOptions, root, mountPoint } of parseMountinfo(mountinfo)) {
     if (fstype !== 'cgroup' && fstype !== 'cgroup2') continue;
-    const root = unescape(left[3]);
-    const mountPoint = unescape(left[4]);
     if (fstype === 'cgroup2') {
       hierarchies.push({ version: 2, mountPoint, controllers: [], root });
     } else {

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { detectLayout } from '../cgroups/layout';
 import type { HostFacts } from '../plan/context';
+import { mountUnder, parseMountinfo } from '../util/mountinfo';
 
 export function lastCapability(): number {
   try {
@@ -33,6 +34,10 @@ export function hostFacts(): HostFacts {
     lastCap: lastCapability(),
     cgroupLayout: detectLayout(),
     lsm: lsmState(),
+    mountOf(path) {
+      const m = mountUnder(realpathSync(path), parseMountinfo());
+      return m && { mountPoint: m.mountPoint, shared: m.optional.some((o) => o.startsWith('shared:')) };
+    },
     statKind(path) {
       try {
         return statSync(path).isDirectory() ? 'dir' : 'file';

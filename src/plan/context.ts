@@ -10,6 +10,8 @@ export interface HostFacts {
   statKind(path: string): 'dir' | 'file' | 'missing';
   // Which LSMs can apply labels here; absent means none.
   lsm?: { apparmor: boolean; selinux: boolean; apparmorAttr?: string };
+  // The mount a path is on, and whether it is shared (read only when needed).
+  mountOf?(path: string): { mountPoint: string; shared: boolean } | undefined;
 }
 
 export interface CompileInput {

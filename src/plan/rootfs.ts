@@ -97,8 +97,15 @@ export function rootfsOps(input: CompileInput, inUserNs: boolean, beforePivot: P
   const rootProp = propName ? PROPAGATION[propName] : MS.SLAVE | MS.REC;
   if (rootProp === undefined) throw new ConfigError('linux.rootfsPropagation', `unknown propagation ${propName}`);
 
-  ops.push(op.mount({ target: '/', inRoot: false, flags: rootProp }, 'linux.rootfsPropagation',
+  // An unbindable root could not be bound onto itself: private until after pivot_root.
+  const beforePivotProp = rootProp & MS.UNBINDABLE ? (rootProp & ~MS.UNBINDABLE) | MS.PRIVATE : rootProp;
+  ops.push(op.mount({ target: '/', inRoot: false, flags: beforePivotProp }, 'linux.rootfsPropagation',
     `make every mount ${propName ?? 'rslave'} so that nothing the container mounts reaches the host`));
+  const parent = sharedParentMount(input, rootProp);
+  if (parent) {
+    ops.push(op.mount({ target: parent, inRoot: false, flags: MS.PRIVATE }, 'linux.rootfsPropagation',
+      `make ${parent} private: pivot_root refuses a new root whose parent mount is shared`));
+  }
   ops.push(op.mount({ source: rootfs, target: rootfs, inRoot: false, flags: MS.BIND | MS.REC }, 'root.path',
     `bind ${rootfs} onto itself so that it is a mount point`));
   ops.push(op.openRoot(rootfs, 'root.path'));
@@ -115,6 +122,9 @@ export function rootfsOps(input: CompileInput, inUserNs: boolean, beforePivot: P
   ops.push(...beforePivot);
 
   ops.push(input.noPivot ? op.moveRoot(rootfs) : op.pivotRoot(rootfs));
+  if (propName) {
+    ops.push(op.mount({ target: '/', inRoot: false, flags: rootProp }, 'linux.rootfsPropagation', `make the new root ${propName}`));
+  }
   ops.push(op.openRoot('/', 'root.path'));
   ops.push(...afterPivot);
 
@@ -125,4 +135,16 @@ export function rootfsOps(input: CompileInput, inUserNs: boolean, beforePivot: P
     ops.push(op.mount({ target: '/', inRoot: false, flags: MS.REMOUNT | MS.BIND | MS.RDONLY }, 'root.readonly', 'remount the root read-only'));
   }
   return ops;
+}
+
+// The mount the rootfs is on, when it will be shared in the container's
+// mount namespace: after a shared propagation, or after a non-recursive one
+// that leaves the host's shared mounts as they are. Non-recursive: only the
+// host can say.
+function sharedParentMount(input: CompileInput, rootProp: number): string | undefined {
+  const shared = (rootProp & MS.SHARED) !== 0;
+  if (input.noPivot || (!shared && rootProp & MS.REC)) return undefined;
+  const m = input.host.mountOf?.(input.rootfs);
+  if (!m) return undefined;
+  return shared || (m.shared && m.mountPoint !== '/') ? m.mountPoint : undefined;
 }

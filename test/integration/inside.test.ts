@@ -1,9 +1,11 @@
 // What a process sees inside the container, for each config field.
 import t, { type Test } from 'tap';
-import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseSpec, makeBundle, uniqueId, type Bundle } from '../lib/tsrun';
 import type { Spec } from '../../src/spec/types';
+import { mountUnder, parseMountinfo as hostMounts } from '../../src/util/mountinfo';
 
 // Runs `script` in a container made from the base config after `edit`; returns stdout.
 function inside(t: Test, script: string, edit: (s: Spec) => void = () => {}, prepare: (b: Bundle) => void = () => {}) {
@@ -60,6 +62,23 @@ t.test('mountinfo: root, mount types and propagation', async (t) => {
 t.test('a writable root by default', async (t) => {
   const out = inside(t, 'touch /made-here && echo ok');
   t.equal(out, 'ok\n');
+});
+
+t.test('rootfsPropagation shared and unbindable: the new root has it, the host is unchanged', async (t) => {
+  // The host mount the bundles are on, whose propagation tsrun must not change.
+  const hostMount = () => JSON.stringify(mountUnder(realpathSync(tmpdir()), hostMounts()));
+  const before = hostMount();
+  const root = (text: string) => parseMountinfo(text).find((m) => m.mountPoint === '/')!;
+  t.match(root(inside(t, 'cat /proc/self/mountinfo', (s) => { s.linux!.rootfsPropagation = 'rshared'; })).optional, /shared:\d+/, 'rshared');
+  t.match(root(inside(t, 'cat /proc/self/mountinfo', (s) => { s.linux!.rootfsPropagation = 'shared'; })).optional, /shared:\d+/, 'shared');
+  // A shared root: a mount made under a bind of / shows at the other place too.
+  const seen = inside(t, 'mkdir -p /b /m && mount --bind / /b && mount -t tmpfs t /m && touch /m/x && ls /b/m', (s) => {
+    s.linux!.rootfsPropagation = 'shared';
+    s.process!.capabilities = { bounding: ['CAP_SYS_ADMIN'], effective: ['CAP_SYS_ADMIN'], permitted: ['CAP_SYS_ADMIN'] };
+  });
+  t.equal(seen, 'x\n', 'propagates inside the container');
+  t.match(root(inside(t, 'cat /proc/self/mountinfo', (s) => { s.linux!.rootfsPropagation = 'unbindable'; })).optional, /unbindable/, 'unbindable');
+  t.equal(hostMount(), before, 'the host mount under the bundles is as it was');
 });
 
 t.test('rootfsPropagation shared and private', async (t) => {

@@ -258,8 +258,22 @@ t.test('rootfsPropagation', async (t) => {
   for (const [name, flags] of cases) {
     const spec = base();
     spec.linux!.rootfsPropagation = name;
-    t.same(prop(spec)[0].args, ['', '/', 0, '', flags, ''], name);
+    const ops = prop(spec);
+    // Unbindable could not be bound onto itself: private until after pivot_root.
+    t.same(ops[0].args, ['', '/', 0, '', name === 'unbindable' ? MS.PRIVATE : flags, ''], `${name}: before pivot_root`);
+    t.same(ops.at(-1)!.args, ['', '/', 0, '', flags, ''], `${name}: the new root, after pivot_root`);
   }
+  // pivot_root refuses a shared parent mount: it is made private first.
+  const on = (mountPoint: string, shared: boolean) => ({ ...host(), mountOf: () => ({ mountPoint, shared }) });
+  const parentOps = (name: string, h: HostFacts) => {
+    const spec = base();
+    spec.linux!.rootfsPropagation = name;
+    return forField(compile(spec, { host: h }), 'linux.rootfsPropagation').filter((o) => o.args[1] !== '/').map((o) => [o.args[1], o.args[4]]);
+  };
+  t.same(parentOps('rshared', on('/bundles', false)), [['/bundles', MS.PRIVATE]], 'rshared: the parent mount is shared now');
+  t.same(parentOps('slave', on('/bundles', true)), [['/bundles', MS.PRIVATE]], 'non-recursive: a mount the host shares');
+  t.same(parentOps('slave', on('/bundles', false)), [], 'non-recursive: a mount the host does not share');
+  t.same(parentOps('rslave', on('/bundles', true)), [], 'recursive slave: nothing is shared');
   const spec = base();
   spec.linux!.rootfsPropagation = 'sideways';
   const e = thrown(() => compile(spec));
