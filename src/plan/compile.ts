@@ -34,8 +34,8 @@ export function compilePlan(input: CompileInput): Plan {
     ops.push(op.writeFile('/proc/self/oom_score_adj', String(spec.process.oomScoreAdj), 'process.oomScoreAdj'));
   }
   if (!input.noNewKeyring) ops.push(op.joinKeyring(`_ses.${input.id}`));
-  if (spec.hostname !== undefined && ns.isNew('uts')) ops.push(op.sethostname(spec.hostname));
-  if (spec.domainname !== undefined && ns.isNew('uts')) ops.push(op.setdomainname(spec.domainname));
+  if (spec.hostname !== undefined && ns.has('uts')) ops.push(op.sethostname(spec.hostname));
+  if (spec.domainname !== undefined && ns.has('uts')) ops.push(op.setdomainname(spec.domainname));
 
   const hooks = spec.hooks ?? {};
   const runtimeHooks = (hooks.prestart?.length ?? 0) + (hooks.createRuntime?.length ?? 0) > 0;

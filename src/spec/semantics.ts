@@ -28,8 +28,9 @@ export function checkSemantics(spec: Spec, lastCap: number): string[] {
   if ((linux.uidMappings?.length || linux.gidMappings?.length) && !seen.has('user')) {
     problems.push('linux.uidMappings: id mappings need a user namespace');
   }
-  if (spec.hostname !== undefined && spec.hostname !== '' && !isNew('uts')) problems.push('hostname: setting a hostname needs a new uts namespace');
-  if (spec.domainname !== undefined && spec.domainname !== '' && !isNew('uts')) problems.push('domainname: setting a domain name needs a new uts namespace');
+  // Set in the container's uts namespace, new or joined by path (as runc does).
+  if (spec.hostname !== undefined && spec.hostname !== '' && !seen.has('uts')) problems.push('hostname: setting a hostname needs a uts namespace');
+  if (spec.domainname !== undefined && spec.domainname !== '' && !seen.has('uts')) problems.push('domainname: setting a domain name needs a uts namespace');
   if (linux.timeOffsets && !isNew('time')) problems.push('linux.timeOffsets: time offsets need a new time namespace');
   if (linux.rootfsPropagation && !(linux.rootfsPropagation in PROPAGATION)) {
     problems.push(`linux.rootfsPropagation: unknown propagation ${JSON.stringify(linux.rootfsPropagation)}`);

@@ -80,13 +80,16 @@ export function parseTap(text: string): TapResults {
 }
 
 // A program passes when it exits 0 and reports no failure in any form, and
-// either at least one passing test or none at all by plan ("1..0": the
-// lifecycle and hook programs print only an error block when they fail);
-// it is skipped when it only skipped.
+// either at least one passing test, or none at all by plan ("1..0": the
+// lifecycle and hook programs print only an error block when they fail), or
+// no TAP at all (the *_fail programs print nothing when the runtime refused
+// the bad config, and exit 1 when it did not). It is skipped when it only
+// skipped.
 export function verdictOf(r: TapResults, exitCode: number | null): Verdict {
   const count = r.ok + r.notOk + r.skipped + r.todo;
   if (r.notOk || r.strayErrors.length || exitCode !== 0) return 'fail';
   if (r.plan !== undefined && r.plan !== count) return 'fail';
   if (r.ok === 0 && r.skipped > 0) return 'skip';
-  return r.ok > 0 || r.plan === 0 ? 'pass' : 'fail';
+  const silent = r.plan === undefined && count === 0;
+  return r.ok > 0 || r.plan === 0 || silent ? 'pass' : 'fail';
 }

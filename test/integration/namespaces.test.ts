@@ -26,6 +26,21 @@ t.test('a container joins the namespaces of another by path', async (t) => {
   t.equal(r.stdout, [...want, 'tsrun-test', ''].join('\n'), 'same namespaces, same hostname as container A');
 });
 
+t.test('a hostname with a joined uts namespace is set in it', async (t) => {
+  const a = makeBundle(t, baseSpec(['sleep', '1000']));
+  const idA = uniqueId('uts-a');
+  t.equal(a.run(['run', '-d', '-b', a.dir, idA]).status, 0);
+  const pidA = JSON.parse(a.run(['state', idA]).stdout).pid;
+  const spec = baseSpec(['hostname']);
+  spec.linux!.namespaces = [{ type: 'pid' }, { type: 'mount' }, { type: 'uts', path: `/proc/${pidA}/ns/uts` }];
+  spec.hostname = 'renamed';
+  const b = makeBundle(t, spec);
+  const r = b.run(['run', '-b', b.dir, uniqueId('uts-b')]);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, 'renamed\n');
+  t.equal(a.run(['exec', idA, 'hostname']).stdout, 'renamed\n', 'container A shares it');
+});
+
 t.test('a namespace path that does not exist names the field', async (t) => {
   const spec = baseSpec();
   spec.linux!.namespaces!.push({ type: 'cgroup', path: '/proc/999999999/ns/cgroup' });

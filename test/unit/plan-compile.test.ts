@@ -221,11 +221,11 @@ t.test('hostname and domainname', async (t) => {
     ['Setdomainname', ['example.test'], 'domainname'],
   ]);
 
-  // A joined uts namespace keeps its names.
+  // A joined uts namespace gets them too (as runc does).
   spec.linux!.namespaces = spec.linux!.namespaces!.map((n) => (n.type === 'uts' ? { type: 'uts', path: '/proc/42/ns/uts' } : n));
   plan = compile(spec);
-  t.same(ofCode(plan, Op.Sethostname), []);
-  t.same(ofCode(plan, Op.Setdomainname), []);
+  t.same(ofCode(plan, Op.Sethostname).map((o) => o.args), [['box']]);
+  t.same(ofCode(plan, Op.Setdomainname).map((o) => o.args), [['example.test']]);
 
   // Without a hostname there is nothing to set.
   const plain = base();
