@@ -47,15 +47,16 @@ export function memoryV1(m: Memory, dir: string, p: Probe): Step[] {
     steps.push(sw);
   }
   if (m.reservation) steps.push(write(`${M}.reservation`, dir, 'memory.soft_limit_in_bytes', m.reservation));
-  // Kernel memory limits: deprecated; newer kernels keep the file but ignore writes, so the value is read back.
-  const kmem = (field: string, file: string, value: number | undefined) => {
-    if (!value) return;
+  // memory.kernel is deprecated and not written (spec/unsupported.ts warns).
+  // The TCP buffer limit still works; read back in case a kernel ignores it.
+  if (m.kernelTCP) {
+    const field = `${M}.kernelTCP`;
+    const file = 'memory.kmem.tcp.limit_in_bytes';
     if (!p.exists(dir, file)) throw cannot(field, `${file} does not exist on this host`);
+    const value = m.kernelTCP;
     const expect = value === -1 ? undefined : (back: string) => /^\d+$/.test(back) && BigInt(back) <= BigInt(value);
     steps.push(write(field, dir, file, value, { expect, expectWhy: 'this kernel ignores the limit' }));
-  };
-  kmem(`${M}.kernel`, 'memory.kmem.limit_in_bytes', m.kernel);
-  kmem(`${M}.kernelTCP`, 'memory.kmem.tcp.limit_in_bytes', m.kernelTCP);
+  }
   if (m.swappiness !== undefined) {
     if (!(m.swappiness >= 0 && m.swappiness <= 100)) throw cannot(`${M}.swappiness`, `must be 0 to 100, not ${m.swappiness}`);
     steps.push(write(`${M}.swappiness`, dir, 'memory.swappiness', m.swappiness));

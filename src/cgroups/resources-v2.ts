@@ -11,7 +11,6 @@ const B = 'linux.resources.blockIO';
 
 export function memoryV2(m: Memory, dir: string, p: Probe, update: boolean): Step[] {
   const steps: Step[] = [];
-  if (m.kernel) throw cannot(`${M}.kernel`, 'cgroup v2 has no kernel memory limit (kernel memory counts in memory.max)');
   if (m.kernelTCP) throw cannot(`${M}.kernelTCP`, 'cgroup v2 has no kernel TCP memory limit');
   if (m.swappiness !== undefined) throw cannot(`${M}.swappiness`, 'cgroup v2 has no per-cgroup swappiness');
   if (m.disableOOMKiller) throw cannot(`${M}.disableOOMKiller`, 'cgroup v2 cannot turn the OOM killer off');

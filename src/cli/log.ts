@@ -27,8 +27,10 @@ export function makeLogger(file: string | undefined, format: string, debug: bool
       write('error', msg);
       process.stderr.write(`tsrun: ${msg}\n`);
     },
+    // Without --log a warning goes to stderr, where runc's go too.
     warn(msg) {
-      write('warning', msg);
+      if (file) write('warning', msg);
+      else process.stderr.write(`tsrun: warning: ${msg}\n`);
     },
     debug(msg) {
       if (debug) write('debug', msg);

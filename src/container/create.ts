@@ -5,7 +5,7 @@ import { runHelper, type RunningHelper } from '../native/helper-process';
 import { SyncTag } from '../native/protocol';
 import { compilePlan, formatPlan } from '../plan/compile';
 import { loadBundle } from '../spec/load';
-import { unenforcedResources, unsupportedFields } from '../spec/unsupported';
+import { deprecatedResources, unenforcedResources, unsupportedFields } from '../spec/unsupported';
 import type { IdMapping, Spec } from '../spec/types';
 import { UserError } from '../util/errors';
 import { destroyContainer } from './destroy';
@@ -56,6 +56,7 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
   if (unsupported.length) throw new UserError(`config.json: ${unsupported.join('; ')}`);
   const unenforced = unenforcedResources(spec);
   if (unenforced.length) o.warn(`not enforced yet: ${unenforced.join(', ')}`);
+  deprecatedResources(spec.linux?.resources).forEach((m) => o.warn(m));
   const preserveFds = withListenFds(spec.process, o.preserveFds);
   const dir = new ContainerDir(o.root, o.id);
   const cgroupPath = resolveCgroupPath(host.cgroupLayout, spec.linux?.cgroupsPath, o.id);
@@ -93,12 +94,12 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
     });
     const stat = readProcStat(pid);
     if (!stat) throw new UserError('the container init exited right after it was set up');
-    record = { ...record, creating: undefined, pid, pidStartTime: stat.startTime };
+    record = { ...record, creating: undefined, pid, pidStartTime: stat.startTime, cgroupParents: cgroup.madeParents() };
     dir.write(record);
     if (o.pidFile) writePidFile(o.pidFile, pid);
     return { dir, record, helper };
   } catch (e) {
-    destroyContainer(dir, { ...record, pid, pidStartTime: readProcStat(pid)?.startTime ?? '' }, cgroup);
+    destroyContainer(dir, { ...record, pid, pidStartTime: readProcStat(pid)?.startTime ?? '', cgroupParents: cgroup.madeParents() }, cgroup);
     throw e;
   }
 }

@@ -16,6 +16,7 @@ import { applyResources } from '../cgroups/apply';
 import { Cgroup } from '../cgroups/manager';
 import { detectLayout } from '../cgroups/layout';
 import type { Resources } from '../cgroups/resources';
+import { deprecatedResources } from '../spec/unsupported';
 import { validateConfig } from '../spec/validate';
 import { UserError } from '../util/errors';
 import { ContainerDir, statusOf } from './record';
@@ -92,6 +93,7 @@ export function updateContainer(root: string, id: string, patch: Resources, warn
     if (status === 'stopped' || status === 'creating') throw new UserError(`cannot update container ${id}: it is ${status}`);
     const { merged, apply, ignored } = mergeUpdate((r.spec.linux?.resources ?? {}) as Resources, patch);
     for (const field of ignored) warn(`update: ${field} is not changed by update; ignored`);
+    deprecatedResources(patch).forEach((m) => warn(`update: ${m}`));
     applyResources(new Cgroup(detectLayout(), r.cgroupPath), apply, { update: true });
     dir.write({ ...r, spec: { ...r.spec, linux: { ...r.spec.linux, resources: merged as Record<string, unknown> } } });
     return merged;

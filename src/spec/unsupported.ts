@@ -23,3 +23,11 @@ const KNOWN_RESOURCES = ['devices', 'memory', 'cpu', 'blockIO', 'hugepageLimits'
 export function unenforcedResources(spec: Spec): string[] {
   return Object.keys(spec.linux?.resources ?? {}).filter((k) => !KNOWN_RESOURCES.includes(k)).map((k) => `linux.resources.${k}`);
 }
+
+// Resources the spec deprecates and kernels no longer enforce: accepted with
+// a warning and not written, as runc does. memory.kernel: kernels since 5.4
+// ignore the v1 limit (the file stays, writes change nothing) and cgroup v2
+// has none; kernel memory counts in the memory limit instead.
+export function deprecatedResources(resources: { memory?: { kernel?: number } } | undefined): string[] {
+  return resources?.memory?.kernel ? ['linux.resources.memory.kernel is deprecated and not applied (kernel memory counts in the memory limit)'] : [];
+}

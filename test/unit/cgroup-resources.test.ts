@@ -64,7 +64,8 @@ t.test('v1 memory and memsw: the order keeps limit <= memsw at every step', asyn
   t.same(writes(memoryV1({ limit: 0, reservation: 0, swap: 0, kernel: 0 }, dir, at(String(M64)))), [], 'zeros change nothing');
   t.throws(() => memoryV1({ limit: M64, swap: M64 / 2 }, dir, at(String(M64))), /memory\.swap: memory plus swap/);
   t.throws(() => memoryV1({ swap: M64 }, dir, fakeProbe({}, {})), /linux\.resources\.memory\.swap: memory\.memsw\.limit_in_bytes does not exist on this host/);
-  t.throws(() => memoryV1({ kernel: M64 }, dir, fakeProbe({}, {})), /linux\.resources\.memory\.kernel: memory\.kmem\.limit_in_bytes does not exist/);
+  t.same(writes(memoryV1({ kernel: M64 }, dir, fakeProbe({}, {}))), [], 'memory.kernel: deprecated, not written');
+  t.throws(() => memoryV1({ kernelTCP: M64 }, dir, fakeProbe({}, {})), /linux\.resources\.memory\.kernelTCP: memory\.kmem\.tcp\.limit_in_bytes does not exist/);
   t.throws(() => memoryV1({ swappiness: 101 }, dir, at('1')), /swappiness: must be 0 to 100/);
 });
 
