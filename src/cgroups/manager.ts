@@ -24,12 +24,14 @@ export class Cgroup {
     return this.layout.hierarchies.map((h) => this.dir(h));
   }
 
-  // The cgroup2 directories create() made (tsrun may enable controllers there).
+  // The directories create() made, the container's own and the parents it
+  // needed (tsrun may enable controllers in cgroup2 ones; delete removes
+  // the parents again when they are empty).
   readonly made = new Set<string>();
 
   create(): void {
     for (const h of this.layout.hierarchies) {
-      if (h.version === 2) for (let d = this.dir(h); d.startsWith(h.mountPoint + '/') && !existsSync(d); d = posix.dirname(d)) this.made.add(d);
+      for (let d = this.dir(h); d.startsWith(h.mountPoint + '/') && !existsSync(d); d = posix.dirname(d)) this.made.add(d);
       if (h.version === 1 && h.controllers.includes('cpuset')) createCpuset(h.mountPoint, this.dir(h));
       else mkdirSync(this.dir(h), { recursive: true });
     }
@@ -104,6 +106,24 @@ export class Cgroup {
   unifiedDir(): string | undefined {
     const v2 = this.layout.hierarchies.find((h) => h.version === 2);
     return v2 && this.dir(v2);
+  }
+
+  // The parent directories create() made, deepest first.
+  madeParents(): string[] {
+    const own = new Set(this.dirs());
+    return [...this.made].filter((d) => !own.has(d)).sort((a, b) => b.length - a.length);
+  }
+
+  // Removes parents that create() made once nothing else uses them (another
+  // container under the same parent keeps it).
+  static removeParents(parents: readonly string[]): void {
+    for (const d of parents) {
+      try {
+        rmdirSync(d);
+      } catch {
+        /* not empty, or already gone */
+      }
+    }
   }
 
   // Removes the directories, and any the container made below them, deepest

@@ -42,5 +42,6 @@ export function destroyContainer(dir: ContainerDir, r: ContainerRecord, cgroup =
     sleepSync(2);
   }
   cgroup.remove();
+  Cgroup.removeParents(r.cgroupParents ?? []);
   dir.remove();
 }

@@ -17,6 +17,8 @@ export interface ContainerRecord {
   rootfs: string;
   created: string;
   cgroupPath: string;
+  // Parent cgroup directories create made (removed with the container when empty).
+  cgroupParents?: string[];
   spec: Spec;
 }
 
