@@ -14,7 +14,7 @@
 // still asked for denies. What no rule decides is denied (the first rule
 // is always "deny everything").
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { helperPath } from '../native/helper-path';
 import { UserError } from '../util/errors';
 import type { DeviceRule } from './resources';
 
@@ -118,11 +118,6 @@ export function runProgram(prog: Buffer, type: 'b' | 'c', major: number, minor: 
     }
   }
   throw new Error('fell off the end of the program');
-}
-
-// Next to the entry point, dist/tsrun.js.
-function helperPath(): string {
-  return join(dirname(require.main?.filename ?? process.argv[1]), 'tsrun-helper');
 }
 
 // Loads the program and attaches it to a cgroup2 directory (BPF_F_ALLOW_MULTI,

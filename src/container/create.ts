@@ -10,6 +10,7 @@ import type { IdMapping, Spec } from '../spec/types';
 import { UserError } from '../util/errors';
 import { destroyContainer } from './destroy';
 import { runHooks } from './hooks';
+import { hostMountsBefore } from './host-mounts';
 import { hostFacts } from './host';
 import { withListenFds } from './listen-fds';
 import { ociState } from './oci-state';
@@ -68,9 +69,10 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
   if (o.trace) process.stderr.write(formatPlan(plan) + '\n');
 
   dir.claim();
+  const ownMountNs = spec.linux?.namespaces?.some((n) => n.type === 'mount');
   let record: ContainerRecord = {
     id: o.id, creating: { pid: process.pid }, pid: 0, pidStartTime: '', bundle, rootfs,
-    created: new Date().toISOString(), cgroupPath, spec,
+    created: new Date().toISOString(), cgroupPath, spec, ...(ownMountNs ? {} : { hostMounts: hostMountsBefore(rootfs) }),
   };
   let pid = 0;
   try {

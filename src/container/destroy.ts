@@ -1,6 +1,7 @@
 import { Cgroup } from '../cgroups/manager';
 import { detectLayout } from '../cgroups/layout';
 import { isPaused, thawQuietly } from '../cgroups/freezer';
+import { unmountAdded } from './host-mounts';
 import { isAlive } from './proc';
 import type { ContainerDir, ContainerRecord } from './record';
 import { sleepSync } from '../util/sleep';
@@ -41,6 +42,7 @@ export function destroyContainer(dir: ContainerDir, r: ContainerRecord, cgroup =
     for (const p of cgroup.pids()) signalQuietly(p, 'SIGKILL');
     sleepSync(2);
   }
+  if (r.hostMounts) unmountAdded(r.hostMounts);
   cgroup.remove();
   Cgroup.removeParents(r.cgroupParents ?? []);
   dir.remove();

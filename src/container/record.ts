@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, openSync, closeSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../spec/types';
+import type { HostMounts } from './host-mounts';
 import { UserError, errorCode } from '../util/errors';
 import { isAlive } from './proc';
 import { sleepSync } from '../util/sleep';
@@ -19,6 +20,8 @@ export interface ContainerRecord {
   cgroupPath: string;
   // Parent cgroup directories create made (removed with the container when empty).
   cgroupParents?: string[];
+  // Without a mount namespace of its own: the host mounts to leave at delete.
+  hostMounts?: HostMounts;
   spec: Spec;
 }
 

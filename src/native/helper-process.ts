@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
+import { helperPath } from './helper-path';
 import { Msg } from './protocol';
 import { encodePlan } from './plan-encoder';
 import type { Plan } from '../plan/types';
@@ -20,11 +20,6 @@ export interface RunningHelper {
   // Resolves with the init's exit code (128+N for signal N) when the helper
   // waits for it (run in the foreground).
   exited: Promise<number>;
-}
-
-// Next to the entry point, dist/tsrun.js.
-function helperPath(): string {
-  return join(dirname(require.main?.filename ?? process.argv[1]), 'tsrun-helper');
 }
 
 function frame(type: Msg, payload: Buffer = Buffer.alloc(0)): Buffer {

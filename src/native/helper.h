@@ -49,6 +49,7 @@ int send_fd(int sock, int fd, const char *msg, size_t len);
 
 /* bpf.c: the bpf-devices mode (tsrun-helper bpf-devices DIR < program) */
 int bpf_devices_main(const char *dir);
+int unmount_main(int count, char **paths);
 
 /* seal.c */
 void run_from_sealed_copy(char **argv);
@@ -70,6 +71,7 @@ int op_mknod(struct ctx *, const struct op *);
 int op_symlink(struct ctx *, const struct op *);
 int op_pivot_root(struct ctx *, const struct op *);
 int op_move_root(struct ctx *, const struct op *);
+int op_chroot(struct ctx *, const struct op *);
 int op_mask_path(struct ctx *, const struct op *);
 int op_readonly_path(struct ctx *, const struct op *);
 int op_chdir(struct ctx *, const struct op *);

@@ -71,6 +71,7 @@ static const struct op_def ops[] = {
 	[OP_PERSONALITY] = { "i", op_personality },
 	[OP_IOPRIO] = { "i", op_ioprio },
 	[OP_SCHED] = { "iiiiiii", op_sched },
+	[OP_CHROOT] = { "s", op_chroot },
 };
 
 static int check_signature(const struct op *op)
@@ -128,6 +129,9 @@ int main(int argc, char **argv)
 	/* A second mode, apart from plans: attach a cgroup device program. */
 	if (argc == 3 && strcmp(argv[1], "bpf-devices") == 0)
 		return bpf_devices_main(argv[2]);
+	/* And a third: detach mounts a container without a mount namespace left on the host. */
+	if (argc >= 2 && strcmp(argv[1], "unmount") == 0)
+		return unmount_main(argc - 2, argv + 2);
 	if (argc != 2) {
 		fprintf(stderr, "tsrun-helper is run by tsrun, not by hand\n");
 		return 2;

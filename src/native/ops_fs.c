@@ -258,6 +258,28 @@ int op_move_root(struct ctx *c, const struct op *op)
 	return chdir("/");
 }
 
+/* Without a mount namespace there is no pivot_root: the init only changes its root. */
+int op_chroot(struct ctx *c, const struct op *op)
+{
+	(void)c;
+	if (chdir(op->args[0].s) < 0 || chroot(".") < 0)
+		return -1;
+	return chdir("/");
+}
+
+/* tsrun-helper unmount PATH...: lazily detach each mount, in the order given. */
+int unmount_main(int count, char **paths)
+{
+	int rc = 0;
+	for (int i = 0; i < count; i++) {
+		if (umount2(paths[i], MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT) {
+			fprintf(stderr, "unmount %s: %s\n", paths[i], strerror(errno));
+			rc = 1;
+		}
+	}
+	return rc;
+}
+
 int op_mask_path(struct ctx *c, const struct op *op)
 {
 	char fdpath[64];

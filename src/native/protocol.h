@@ -79,6 +79,7 @@ enum op_code {
 	OP_PERSONALITY = 39,   /* persona */
 	OP_IOPRIO = 40,        /* ioprio value (class << 13 | level) */
 	OP_SCHED = 41,         /* policy, flags, nice, priority, runtime, deadline, period */
+	OP_CHROOT = 42,        /* path: chroot into it (no mount namespace of its own) */
 };
 
 #endif

@@ -62,6 +62,7 @@ export enum Op {
   Personality = 39,
   Ioprio = 40,
   Sched = 41,
+  Chroot = 42,
 }
 
 // What an init asks tsrun to do at a sync point.

@@ -36,6 +36,8 @@ export function compileExecPlan(x: ExecInput): Plan {
   for (const t of JOIN_ORDER.filter((t) => have.has(t))) {
     ops.push(op.setns(`/proc/${x.initPid}/ns/${PROC_NS_NAME[t]}`, FLAG[t], t, 'linux.namespaces'));
   }
+  // No mount namespace of its own: the container's root is only the init's root directory.
+  if (!have.has('mount')) ops.push(op.chroot(`/proc/${x.initPid}/root`, 'linux.namespaces'));
   ops.push(op.clone(0, [], x.foreground));
   ops.push(op.sync(SyncTag.Cloned, 'place the process in the container\'s cgroup', 'linux'));
   ops.push(...tty.inContainer);

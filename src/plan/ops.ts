@@ -59,6 +59,8 @@ export const op = {
     ({ code: Op.Symlink, args: [target, path], field, step: `symlink ${path} -> ${target}` }),
   pivotRoot: (path: string): PlanOp =>
     ({ code: Op.PivotRoot, args: [path], field: 'root.path', step: `pivot_root into ${path} and detach the old root` }),
+  chroot: (path: string, field: string): PlanOp =>
+    ({ code: Op.Chroot, args: [path], field, step: `chroot into ${path} (no mount namespace of its own)` }),
   moveRoot: (path: string): PlanOp =>
     ({ code: Op.MoveRoot, args: [path], field: 'root.path', step: `move ${path} onto / and chroot into it (--no-pivot)` }),
   maskPath: (path: string, field: string): PlanOp =>

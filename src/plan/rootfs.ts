@@ -97,11 +97,16 @@ export function rootfsOps(input: CompileInput, inUserNs: boolean, beforePivot: P
   const rootProp = propName ? PROPAGATION[propName] : MS.SLAVE | MS.REC;
   if (rootProp === undefined) throw new ConfigError('linux.rootfsPropagation', `unknown propagation ${propName}`);
 
+  // No mount namespace of its own: the mounts are made in tsrun's (delete
+  // removes them), so nothing here may change the propagation of the host's.
+  const ownMountNs = (spec.linux?.namespaces ?? []).some((n) => n.type === 'mount');
   // An unbindable root could not be bound onto itself: private until after pivot_root.
   const beforePivotProp = rootProp & MS.UNBINDABLE ? (rootProp & ~MS.UNBINDABLE) | MS.PRIVATE : rootProp;
-  ops.push(op.mount({ target: '/', inRoot: false, flags: beforePivotProp }, 'linux.rootfsPropagation',
-    `make every mount ${propName ?? 'rslave'} so that nothing the container mounts reaches the host`));
-  const parent = sharedParentMount(input, rootProp);
+  if (ownMountNs) {
+    ops.push(op.mount({ target: '/', inRoot: false, flags: beforePivotProp }, 'linux.rootfsPropagation',
+      `make every mount ${propName ?? 'rslave'} so that nothing the container mounts reaches the host`));
+  }
+  const parent = ownMountNs ? sharedParentMount(input, rootProp) : undefined;
   if (parent) {
     ops.push(op.mount({ target: parent, inRoot: false, flags: MS.PRIVATE }, 'linux.rootfsPropagation',
       `make ${parent} private: pivot_root refuses a new root whose parent mount is shared`));
@@ -121,8 +126,9 @@ export function rootfsOps(input: CompileInput, inUserNs: boolean, beforePivot: P
 
   ops.push(...beforePivot);
 
-  ops.push(input.noPivot ? op.moveRoot(rootfs) : op.pivotRoot(rootfs));
-  if (propName) {
+  if (!ownMountNs) ops.push(op.chroot(rootfs, 'linux.namespaces'));
+  else ops.push(input.noPivot ? op.moveRoot(rootfs) : op.pivotRoot(rootfs));
+  if (propName && ownMountNs) {
     ops.push(op.mount({ target: '/', inRoot: false, flags: rootProp }, 'linux.rootfsPropagation', `make the new root ${propName}`));
   }
   ops.push(op.openRoot('/', 'root.path'));

@@ -20,7 +20,9 @@ export function checkSemantics(spec: Spec, lastCap: number): string[] {
   });
   const isNew = (t: string) => namespaces.some((n) => n.type === t && !n.path);
 
-  if (!seen.has('mount')) problems.push('linux.namespaces: tsrun needs a mount namespace to set up the rootfs');
+  // Without a mount namespace the container's mounts are made in tsrun's own
+  // (delete removes them); its root propagation would be the host's.
+  if (!seen.has('mount') && linux.rootfsPropagation) problems.push('linux.rootfsPropagation: needs a mount namespace (it would change the host\'s mounts)');
   if (isNew('user')) {
     if (!linux.uidMappings?.length) problems.push('linux.uidMappings: a new user namespace needs uid mappings');
     if (!linux.gidMappings?.length) problems.push('linux.gidMappings: a new user namespace needs gid mappings');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 
 // One line of /proc/PID/mountinfo.
 export interface MountEntry {
+  id: number;
   root: string;
   mountPoint: string;
   // Optional fields: "shared:N", "master:N", "propagate_from:N", "unbindable".
@@ -22,7 +23,7 @@ export function parseMountinfo(text = readFileSync('/proc/self/mountinfo', 'utf8
     if (sep < 0) continue;
     const left = line.slice(0, sep).split(' ');
     const [fstype, , superOptions = ''] = line.slice(sep + 3).split(' ');
-    entries.push({ root: unescape(left[3]), mountPoint: unescape(left[4]), optional: left.slice(6), fstype, superOptions });
+    entries.push({ id: Number(left[0]), root: unescape(left[3]), mountPoint: unescape(left[4]), optional: left.slice(6), fstype, superOptions });
   }
   return entries;
 }

@@ -1,9 +1,9 @@
 // Namespaces created and joined, the cgroup namespace, --no-pivot, fds and the printed plan.
 import t from 'tap';
-import { readlinkSync, openSync, closeSync } from 'node:fs';
+import { readlinkSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { baseSpec, makeBundle, uniqueId, TSRUN } from '../lib/tsrun';
+import { baseSpec, hostMountsUnder, makeBundle, uniqueId, TSRUN } from '../lib/tsrun';
 
 t.test('a container joins the namespaces of another by path', async (t) => {
   const a = makeBundle(t, baseSpec(['sleep', '1000']));
@@ -39,6 +39,33 @@ t.test('a hostname with a joined uts namespace is set in it', async (t) => {
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout, 'renamed\n');
   t.equal(a.run(['exec', idA, 'hostname']).stdout, 'renamed\n', 'container A shares it');
+});
+
+t.test('no mount namespace: the mounts are made on the host, and delete removes them', async (t) => {
+  const spec = baseSpec(['sleep', '1000']);
+  spec.linux!.namespaces = spec.linux!.namespaces!.filter((n) => n.type !== 'mount' && n.type !== 'cgroup');
+  spec.mounts = spec.mounts!.filter((m) => m.type !== 'cgroup');
+  const b = makeBundle(t, spec);
+  writeFileSync(join(b.rootfs, 'marker'), 'inside\n');
+  const id = uniqueId('nomnt');
+  const r = b.run(['run', '-d', '-b', b.dir, id]);
+  t.equal(r.status, 0, r.stderr);
+  t.ok(hostMountsUnder(b.rootfs).length >= 3, 'the rootfs, /proc, /dev, ... are mounted on the host');
+  t.equal(readlinkSync(`/proc/${JSON.parse(b.run(['state', id]).stdout).pid}/ns/mnt`), readlinkSync('/proc/self/ns/mnt'), 'the host\'s mount namespace');
+  const e = b.run(['exec', id, 'sh', '-c', 'cat /marker; ls /proc/self/ns/mnt']);
+  t.equal(e.stdout, 'inside\n/proc/self/ns/mnt\n', `exec is in the container's root: ${e.stderr}`);
+  t.equal(b.run(['delete', '--force', id]).status, 0);
+  t.same(hostMountsUnder(b.rootfs), [], 'nothing left mounted');
+});
+
+t.test('no mount namespace: a failed create leaves no mount behind', async (t) => {
+  const spec = baseSpec(['/no/such/program']);
+  spec.linux!.namespaces = spec.linux!.namespaces!.filter((n) => n.type !== 'mount' && n.type !== 'cgroup');
+  spec.mounts = spec.mounts!.filter((m) => m.type !== 'cgroup');
+  const b = makeBundle(t, spec);
+  const r = b.run(['run', '-b', b.dir, uniqueId('nomnt-bad')]);
+  t.not(r.status, 0);
+  t.same(hostMountsUnder(b.rootfs), []);
 });
 
 t.test('a namespace path that does not exist names the field', async (t) => {

@@ -12,7 +12,7 @@ const TEXT = [
 t.test('fields, escapes and optional fields', async (t) => {
   const e = parseMountinfo(TEXT);
   t.equal(e.length, 4);
-  t.same(e[0], { root: '/', mountPoint: '/', optional: ['shared:1'], fstype: 'ext4', superOptions: 'rw' });
+  t.same(e[0], { id: 22, root: '/', mountPoint: '/', optional: ['shared:1'], fstype: 'ext4', superOptions: 'rw' });
   t.equal(e[2].mountPoint, '/tmp/a b');
   t.same(e[3].optional, ['shared:7', 'unbindable']);
 });

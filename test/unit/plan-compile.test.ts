@@ -7,6 +7,7 @@ import { detectLayout, type CgroupLayout } from '../../src/cgroups/layout';
 import { Cgroup } from '../../src/cgroups/manager';
 import { Op, SyncTag } from '../../src/native/protocol';
 import { compilePlan, formatPlan } from '../../src/plan/compile';
+import { compileExecPlan } from '../../src/plan/exec';
 import { ConfigError, type CompileInput, type HostFacts } from '../../src/plan/context';
 import { CLONE, MS, RLIMIT, S_IFBLK, S_IFCHR } from '../../src/plan/linux-constants';
 import { DEFAULT_PATH } from '../../src/plan/process';
@@ -541,6 +542,19 @@ t.test('--no-pivot: MoveRoot instead of PivotRoot', async (t) => {
   t.same(ofCode(plan, Op.PivotRoot), []);
   t.same(brief(ofCode(plan, Op.MoveRoot)), [['MoveRoot', ['/bundle/rootfs'], 'root.path']]);
   t.equal(Op[plan.ops[indexOf(plan, Op.MoveRoot) + 1].code], 'OpenRoot');
+});
+
+t.test('no mount namespace: chroot, and nothing that changes the host\'s propagation', async (t) => {
+  const spec = base();
+  spec.linux!.namespaces = spec.linux!.namespaces!.filter((n) => n.type !== 'mount');
+  const plan = compile(spec);
+  t.same(ofCode(plan, Op.PivotRoot), []);
+  t.same(brief(ofCode(plan, Op.Chroot)), [['Chroot', ['/bundle/rootfs'], 'linux.namespaces']]);
+  t.same(forField(plan, 'linux.rootfsPropagation'), [], 'no propagation change of /');
+  t.ok(indexOf(plan, Op.Chroot) > ofCode(plan, Op.Mount).map((o) => plan.ops.indexOf(o)).sort((a, b) => a - b)[2], 'after the mounts');
+  const exec = compileExecPlan({ spec, id: 'c1', initPid: 4242, foreground: true, preserveFds: 0, host: host() });
+  t.same(ofCode(exec, Op.Chroot).map((o) => o.args), [['/proc/4242/root']], 'exec: into the init\'s root');
+  t.ok(indexOf(exec, Op.Chroot) < indexOf(exec, Op.Clone), 'exec: before the fork');
 });
 
 t.test('hooks', async (t) => {
