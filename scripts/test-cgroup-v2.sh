@@ -14,23 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
 
-need=""
-command -v qemu-system-x86_64 >/dev/null 2>&1 || need="$need qemu-system-x86"
-ls /boot/vmlinuz-* >/dev/null 2>&1 || need="$need linux-image-amd64"
-{ [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q 'statically linked'; } || need="$need busybox-static"
-command -v cpio >/dev/null 2>&1 || need="$need cpio"
-command -v xz >/dev/null 2>&1 || need="$need xz-utils"
-command -v readelf >/dev/null 2>&1 || need="$need binutils"
-command -v file >/dev/null 2>&1 || need="$need file"
-if [ -n "$need" ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "test-cgroup-v2: please install:$need" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
-fi
-
+bash scripts/v2vm/install-deps.sh
 node scripts/build.mjs
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=(test/integration/cgroup-*.test.ts)

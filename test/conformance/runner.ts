@@ -23,6 +23,7 @@ interface Options {
   only: string[];
   skip: string[];
   json?: string;
+  markdown?: string;
   verbose: boolean;
   logs?: string;
 }
@@ -39,13 +40,14 @@ interface Outcome {
 }
 
 const USAGE = `usage: npm run conformance -- --suite DIR [--runtime PATH] [--timeout SECONDS]
-         [--only a,b] [--skip a,b] [--json FILE] [--logs DIR] [--verbose]
+         [--only a,b] [--skip a,b] [--json FILE] [--markdown FILE] [--logs DIR] [--verbose]
   --suite    a built runtime-tools checkout (runtimetest, rootfs-*.tar.gz, validation/*/*.t)
   --runtime  the tsrun to test (default: this checkout's dist/tsrun.js)
   --timeout  seconds per program (default 120)
   --only     run only these programs (names as in the table)
   --skip     leave these out
   --json     write every outcome to FILE
+  --markdown write the table as Markdown to FILE
   --logs     keep each program's stdout and stderr in DIR/NAME.tap, DIR/NAME.err
   --verbose  print each program's TAP as it finishes`;
 
@@ -69,6 +71,7 @@ function parseOptions(argv: string[]): Options {
       case '--only': o.only = value(i++, a).split(',').filter(Boolean); break;
       case '--skip': o.skip = value(i++, a).split(',').filter(Boolean); break;
       case '--json': o.json = resolve(value(i++, a)); break;
+      case '--markdown': o.markdown = resolve(value(i++, a)); break;
       case '--logs': o.logs = resolve(value(i++, a)); break;
       case '--verbose': o.verbose = true; break;
       case '-h': case '--help': console.log(USAGE); process.exit(0);
@@ -243,6 +246,13 @@ function printTable(outcomes: Outcome[]): void {
   for (const t of dirty) console.log(`left behind by ${t.name} (removed): ${t.leftovers.join(', ')}`);
 }
 
+function markdownTable(outcomes: Outcome[]): string {
+  const rows = outcomes.map((t) => `| ${t.name} | ${t.timedOut ? 'timeout' : t.verdict} | ${t.tap.ok} | ${t.tap.notOk + t.tap.strayErrors.length} | ${t.tap.skipped} | ${summaryLine(t).replace(/\|/g, '\\|')} |`);
+  const n = (v: Verdict) => outcomes.filter((t) => t.verdict === v).length;
+  return ['| test | result | ok | not ok | skip | first failure |', '|---|---|---:|---:|---:|---|', ...rows, '',
+    `${n('pass')} passed, ${n('fail')} failed, ${n('skip')} skipped, of ${outcomes.length}.`, ''].join('\n');
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   checkSuite(o);
@@ -285,6 +295,7 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   printTable(outcomes);
+  if (o.markdown) writeFileSync(o.markdown, markdownTable(outcomes));
   if (o.json) writeFileSync(o.json, JSON.stringify({ suite: o.suite, runtime: o.runtime, outcomes }, null, 2) + '\n');
   process.exitCode = outcomes.every((t) => t.verdict !== 'fail') ? 0 : 1;
 }

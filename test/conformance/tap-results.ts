@@ -54,7 +54,8 @@ export function parseTap(text: string): TapResults {
     }
     const plan = /^1\.\.(\d+)/.exec(line);
     if (plan) {
-      r.plan = Number(plan[1]);
+      // Some programs print a second, empty stream ("TAP version 13", "1..0") after the first.
+      r.plan = (r.plan ?? 0) + Number(plan[1]);
       continue;
     }
     const m = TEST_LINE.exec(line);

@@ -40,6 +40,7 @@ t.test('verdicts', async (t) => {
   t.equal(verdictOf(parseTap('ok 1\nok 2\n1..2\n'), 0), 'pass');
   t.equal(verdictOf(parseTap('ok 1\nok 2\n1..2\n'), 1), 'fail', 'a non-zero exit fails');
   t.equal(verdictOf(parseTap('ok 1\n1..2\n'), 0), 'fail', 'fewer tests than planned');
+  t.equal(verdictOf(parseTap('TAP version 13\nok 1\n1..1\nTAP version 13\n1..0\n'), 0), 'pass', 'a second, empty stream');
   t.equal(verdictOf(parseTap('1..1\nok 1 # skip not supported\n'), 0), 'skip', 'only skips');
   t.equal(verdictOf(parseTap(''), 0), 'pass', 'no TAP and exit 0: how the *_fail programs pass');
   t.equal(verdictOf(parseTap(''), 1), 'fail');
