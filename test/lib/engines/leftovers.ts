@@ -12,12 +12,17 @@ export interface Leftovers {
   tsrun: string; // the tsrun the engines were given
   daemons: { name: string; pid: number }[]; // stopped last-started first
   tsrunRoots: string[]; // tsrun --root directories the engines use
+  // Containers in a shared tsrun --root, named by the entries of an engine's own directory.
+  tsrunContainersOf: { root: string; idsDir: string }[];
   cgroupTrees: string[]; // cgroup parents the engines were told to use
 }
 
 export function removeLeftovers(dir: string, l: Leftovers, log: (msg: string) => void): void {
   for (const d of [...l.daemons].reverse()) stopPid(d.pid, 20_000);
   for (const root of l.tsrunRoots) deleteTsrunContainers(l.tsrun, root);
+  for (const { root, idsDir } of l.tsrunContainersOf) {
+    if (existsSync(idsDir)) deleteTsrunContainers(l.tsrun, root, readdirSync(idsDir));
+  }
   const stray = stopProcessesMentioning(dir);
   if (stray.length) log(`stopped leftover processes ${stray.join(' ')}`);
   for (const tree of l.cgroupTrees) {
@@ -32,10 +37,11 @@ export function removeLeftovers(dir: string, l: Leftovers, log: (msg: string) =>
   else rmSync(dir, { recursive: true, force: true });
 }
 
-// Containers tsrun still has under a state root (engines pass --root), force-deleted.
-export function deleteTsrunContainers(tsrun: string, root: string): void {
+// Containers tsrun still has under a state root (engines pass --root), force-deleted:
+// all of them, or those of `only`.
+export function deleteTsrunContainers(tsrun: string, root: string, only?: string[]): void {
   if (!existsSync(root)) return;
-  for (const id of readdirSync(root)) {
+  for (const id of only ?? readdirSync(root)) {
     if (!existsSync(join(root, id, 'state.json'))) continue;
     spawnSync(process.execPath, [tsrun, '--root', root, 'delete', '--force', id], { stdio: 'ignore', timeout: 30_000 });
   }

@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import { TSRUN, type TestLike } from '../tsrun';
+import { stopPid } from './daemon';
 import { removeLeftovers, type Leftovers } from './leftovers';
 
 export interface Scratch {
@@ -16,6 +17,7 @@ export interface Scratch {
   // Recorded for the reaper as well as for cleanup().
   addDaemon(name: string, pid: number): void;
   addTsrunRoot(root: string): void;
+  addTsrunContainersOf(root: string, idsDir: string): void;
   addCgroupTree(relative: string): void;
   // Polite steps through the engine (docker rm, podman rm) before the
   // recorded ones; last registered first; one that throws does not stop the rest.
@@ -28,7 +30,7 @@ const log = (msg: string) => console.error(`# cleanup: ${msg}`);
 export function makeScratch(t: TestLike, name: string): Scratch {
   // Short: unix socket paths under it must stay within 108 bytes.
   const dir = mkdtempSync(`/tmp/tsrun-${name}-`);
-  const record: Leftovers = { tsrun: TSRUN, daemons: [], tsrunRoots: [], cgroupTrees: [] };
+  const record: Leftovers = { tsrun: TSRUN, daemons: [], tsrunRoots: [], tsrunContainersOf: [], cgroupTrees: [] };
   const save = () => writeFileSync(join(dir, 'leftovers.json'), JSON.stringify(record));
   const steps: (() => void)[] = [];
   let done = false;
@@ -38,6 +40,7 @@ export function makeScratch(t: TestLike, name: string): Scratch {
     path: (...parts) => join(dir, ...parts),
     addDaemon: (name, pid) => { record.daemons.push({ name, pid }); save(); },
     addTsrunRoot: (root) => { record.tsrunRoots.push(root); save(); },
+    addTsrunContainersOf: (root, idsDir) => { record.tsrunContainersOf.push({ root, idsDir }); save(); },
     addCgroupTree: (relative) => { record.cgroupTrees.push(relative); save(); },
     onCleanup: (step) => { steps.push(step); },
     cleanup() {
@@ -46,10 +49,11 @@ export function makeScratch(t: TestLike, name: string): Scratch {
       for (const step of steps.reverse()) {
         try { step(); } catch (e) { log((e as Error).message); }
       }
+      stopPid(reaper, 5_000); // nothing left for it to do
       removeLeftovers(dir, record, log);
     },
   };
-  startReaper(dir);
+  const reaper = startReaper(dir);
   t.teardown(() => s.cleanup());
   process.once('exit', () => s.cleanup());
   return s;
@@ -57,8 +61,10 @@ export function makeScratch(t: TestLike, name: string): Scratch {
 
 // The reaper is reaper.ts bundled into the scratch directory, in its own
 // session so that a ^C to the test's terminal does not reach it.
-function startReaper(dir: string): void {
+function startReaper(dir: string): number {
   const out = join(dir, 'reaper.js');
   buildSync({ entryPoints: [join(__dirname, 'reaper.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: out, logLevel: 'warning' });
-  spawn(process.execPath, [out, String(process.pid), dir], { detached: true, stdio: 'ignore' }).unref();
+  const child = spawn(process.execPath, [out, String(process.pid), dir], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return child.pid!;
 }
