@@ -135,6 +135,29 @@ function dockerTests(d: Dockerd): void {
     t.match(byName.stdout, `(${ipA})`, 'the name resolves to a\'s address');
   });
 
+  t.test('--network container:ID: a second container joins the first one\'s namespace by path', async (t) => {
+    const first = runDetached(t, []);
+    const ip = inspect(first, '{{.NetworkSettings.IPAddress}}');
+    const r = docker(['run', '--rm', '--runtime', 'tsrun', '--network', `container:${first}`, IMAGE, 'ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0']);
+    t.equal(r.status, 0, describe(r));
+    t.match(r.stdout, ` inet ${ip}/`, 'the same eth0');
+  });
+
+  t.test('--memory, docker update and an OOM kill', async (t) => {
+    const id = runDetached(t, ['--memory', '32m']);
+    // As the container sees its cgroup: v1 memory controller, or cgroup2.
+    const limit = () => exec(id, ['sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max']).stdout.trim();
+    t.equal(limit(), String(32 << 20), 'the limit docker asked for');
+    const u = docker(['update', '--memory', '48m', '--memory-swap', '96m', id]);
+    t.equal(u.status, 0, describe(u));
+    t.equal(limit(), String(48 << 20), 'docker update (tsrun update --resources) changed it');
+    const oom = docker(['run', '--runtime', 'tsrun', '--memory', '16m', '--memory-swap', '16m', IMAGE, 'sh', '-c', 'x=a; while :; do x=$x$x; done']);
+    const oomId = docker(['ps', '-lq']).stdout.trim();
+    t.teardown(() => { docker(['rm', '--force', oomId]); });
+    t.equal(oom.status, 137, 'killed');
+    t.equal(inspect(oomId, '{{.State.OOMKilled}}'), 'true', 'docker saw the OOM kill in the cgroup tsrun made');
+  });
+
   t.test('docker run -t and docker exec -t: a terminal', async (t) => {
     const r = docker(['run', '--rm', '-t', '--runtime', 'tsrun', IMAGE, 'sh', '-c', 'tty; test -t 0 && echo stdin is a terminal; exit 5']);
     t.equal(r.status, 5, describe(r));
