@@ -2,13 +2,15 @@ import { MS } from './linux-constants';
 
 // A mount's options split the way mount(8) splits them: flags to set or
 // clear, propagation changes applied after the mount, and the rest passed to
-// the filesystem as data.
+// the filesystem as data; and runc's tmpcopyup, which is no kernel option.
 export interface ParsedMountOptions {
   flags: number;
   propagation: number[];
   data: string[];
   bind: boolean;
   recursive: boolean;
+  // tmpcopyup: the tmpfs starts with a copy of the directory it covers.
+  copyUp: boolean;
 }
 
 const FLAGS: Record<string, { set?: number; clear?: number }> = {
@@ -57,9 +59,11 @@ export const PROPAGATION: Record<string, number> = {
 };
 
 export function parseMountOptions(options: readonly string[] = []): ParsedMountOptions {
-  const out: ParsedMountOptions = { flags: 0, propagation: [], data: [], bind: false, recursive: false };
+  const out: ParsedMountOptions = { flags: 0, propagation: [], data: [], bind: false, recursive: false, copyUp: false };
   for (const opt of options) {
-    if (opt === 'bind' || opt === 'rbind') {
+    if (opt === 'tmpcopyup') {
+      out.copyUp = true;
+    } else if (opt === 'bind' || opt === 'rbind') {
       out.bind = true;
       out.recursive ||= opt === 'rbind';
     } else if (opt in FLAGS) {

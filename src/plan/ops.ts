@@ -45,6 +45,13 @@ export const op = {
     field,
     step: step ?? `mount ${m.fstype || m.source || 'none'} on ${m.target} (${describeFlags(m.flags)}${m.data ? `, ${m.data}` : ''})`,
   }),
+  // The same arguments as mount; the helper copies what the directory held into the new tmpfs.
+  mountCopyUp: (m: MountArgs, field: string): PlanOp => ({
+    code: Op.MountCopyUp,
+    args: [m.source ?? '', m.target, 1, m.fstype ?? '', m.flags, m.data ?? ''],
+    field,
+    step: `mount ${m.fstype} on ${m.target} (${describeFlags(m.flags)}${m.data ? `, ${m.data}` : ''}) holding a copy of what ${m.target} held (tmpcopyup)`,
+  }),
   openRoot: (path: string, field: string): PlanOp =>
     ({ code: Op.OpenRoot, args: [path], field, step: `open ${path} as the root that paths resolve in` }),
   mkdirs: (path: string, mode: number, leafIsFile: boolean, field: string): PlanOp => ({

@@ -27,6 +27,7 @@ function mountOps(m: Mount, index: number, input: CompileInput): PlanOp[] {
   const opts = parseMountOptions(m.options);
   const ops: PlanOp[] = [];
   const bind = opts.bind || m.type === 'bind';
+  if (opts.copyUp && (bind || m.type !== 'tmpfs')) throw new ConfigError(`${field}.options`, `tmpcopyup is for tmpfs mounts, not ${bind ? 'bind' : m.type}`);
 
   if (m.type === 'cgroup' && !bind) {
     ops.push(...cgroupMountOps(target, opts.flags, input, field));
@@ -48,7 +49,8 @@ function mountOps(m: Mount, index: number, input: CompileInput): PlanOp[] {
     // linux.mountLabel labels the filesystems tsrun creates (not procfs, sysfs or cgroups, which have their own).
     const label = input.spec.linux?.mountLabel;
     if (label && !['proc', 'sysfs', 'cgroup', 'cgroup2'].includes(m.type ?? '')) data.push(`context="${label}"`);
-    ops.push(op.mount({ source: m.source || m.type, target, inRoot: true, noSymlinks, fstype: m.type, flags: opts.flags, data: data.join(',') }, field));
+    const args = { source: m.source || m.type, target, inRoot: true, noSymlinks, fstype: m.type, flags: opts.flags, data: data.join(',') };
+    ops.push(opts.copyUp ? op.mountCopyUp(args, field) : op.mount(args, field));
   }
   for (const p of opts.propagation) ops.push(op.mount({ target, inRoot: true, flags: p }, field));
   return ops;

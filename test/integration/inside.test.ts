@@ -1,6 +1,7 @@
 // What a process sees inside the container, for each config field.
 import t, { type Test } from 'tap';
-import { mkdirSync, realpathSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseSpec, makeBundle, uniqueId, type Bundle } from '../lib/tsrun';
@@ -104,6 +105,42 @@ t.test('tmpfs with options and a mount under a new directory', async (t) => {
     s.mounts!.push({ destination: '/deep/down/here', type: 'tmpfs', source: 'tmpfs', options: ['size=1024k', 'noexec'] });
   });
   t.equal(out, 'size=1024k\n');
+});
+
+// podman --read-only and --tmpfs ask for this (runc's extension): the tmpfs
+// starts with what the image had there, and writes never reach the image.
+t.test('tmpcopyup: a tmpfs holding a copy of the directory it covers', async (t) => {
+  let rootfs = '';
+  const out = inside(t, [
+    'grep -c " /srv tmpfs " /proc/mounts',
+    'stat -c "%n %F %a %u:%g" /srv /srv/data /srv/data/note /srv/data/deep/er/file /srv/link /srv/fifo',
+    'cat /srv/data/note /srv/data/deep/er/file; readlink /srv/link',
+    'echo new > /srv/data/note && cat /srv/data/note',
+  ].join('; '), (s) => {
+    s.mounts!.push({ destination: '/srv', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'tmpcopyup'] });
+  }, (b) => {
+    rootfs = b.rootfs;
+    mkdirSync(join(b.rootfs, 'srv/data/deep/er'), { recursive: true });
+    chmodSync(join(b.rootfs, 'srv'), 0o750);
+    writeFileSync(join(b.rootfs, 'srv/data/note'), 'from the image\n', { mode: 0o640 });
+    writeFileSync(join(b.rootfs, 'srv/data/deep/er/file'), 'deep\n');
+    chownSync(join(b.rootfs, 'srv/data/note'), 1000, 1001);
+    chmodSync(join(b.rootfs, 'srv/data'), 0o2775);
+    symlinkSync('/etc/passwd', join(b.rootfs, 'srv/link'));
+    execFileSync('mkfifo', [join(b.rootfs, 'srv/fifo')]);
+  });
+  t.equal(out, [
+    '1',
+    '/srv directory 750 0:0',
+    '/srv/data directory 2775 0:0',
+    '/srv/data/note regular file 640 1000:1001',
+    '/srv/data/deep/er/file regular file 644 0:0',
+    '/srv/link symbolic link 777 0:0',
+    '/srv/fifo fifo 644 0:0',
+    'from the image', 'deep', '/etc/passwd',
+    'new', '',
+  ].join('\n'));
+  t.equal(readFileSync(join(rootfs, 'srv/data/note'), 'utf8'), 'from the image\n', 'the image is untouched');
 });
 
 t.test('default devices and /dev links', async (t) => {

@@ -4,7 +4,7 @@ import t from 'tap';
 import { MS } from '../../src/plan/linux-constants';
 import { describeFlags, parseMountOptions, PROPAGATION } from '../../src/plan/mount-options';
 
-const EMPTY = { flags: 0, propagation: [], data: [], bind: false, recursive: false };
+const EMPTY = { flags: 0, propagation: [], data: [], bind: false, recursive: false, copyUp: false };
 
 t.test('no options', async (t) => {
   t.same(parseMountOptions(), EMPTY);
@@ -76,8 +76,12 @@ t.test('propagation options are kept as a list, in order', async (t) => {
 
 t.test('unknown options go to data, in order', async (t) => {
   const p = parseMountOptions(['nosuid', 'mode=755', 'size=65536k', 'ro', 'uid=5', 'newinstance']);
-  t.same(p, { flags: MS.NOSUID | MS.RDONLY, propagation: [], data: ['mode=755', 'size=65536k', 'uid=5', 'newinstance'], bind: false, recursive: false });
+  t.same(p, { ...EMPTY, flags: MS.NOSUID | MS.RDONLY, data: ['mode=755', 'size=65536k', 'uid=5', 'newinstance'] });
   t.same(parseMountOptions(['x-foo', 'x-foo']).data, ['x-foo', 'x-foo'], 'duplicates kept');
+});
+
+t.test('tmpcopyup is no filesystem data: it asks for a copy-up', async (t) => {
+  t.same(parseMountOptions(['tmpcopyup', 'size=1m']), { ...EMPTY, data: ['size=1m'], copyUp: true });
 });
 
 t.test('bind and rbind', async (t) => {
@@ -85,7 +89,7 @@ t.test('bind and rbind', async (t) => {
   t.same(parseMountOptions(['rbind']), { ...EMPTY, bind: true, recursive: true });
   t.same(parseMountOptions(['rbind', 'bind']), { ...EMPTY, bind: true, recursive: true }, 'rbind wins over a later bind');
   t.same(parseMountOptions(['bind', 'rbind']), { ...EMPTY, bind: true, recursive: true });
-  t.same(parseMountOptions(['rbind', 'ro', 'rprivate']), { flags: MS.RDONLY, propagation: [MS.PRIVATE | MS.REC], data: [], bind: true, recursive: true });
+  t.same(parseMountOptions(['rbind', 'ro', 'rprivate']), { ...EMPTY, flags: MS.RDONLY, propagation: [MS.PRIVATE | MS.REC], bind: true, recursive: true });
   t.equal(parseMountOptions(['bind']).flags, 0, 'bind is not a flag here; the compiler adds MS_BIND');
 });
 

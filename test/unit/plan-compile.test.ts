@@ -375,6 +375,30 @@ t.test('mounts', async (t) => {
     t.equal((e as Error).message, 'mounts[3].source: /nope does not exist');
   });
 
+  t.test('tmpcopyup: one op that mounts the tmpfs and copies in what it covers', async (t) => {
+    const spec = base();
+    spec.mounts!.push({ destination: '/etc', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'tmpcopyup', 'size=1m'] });
+    const ops = forField(compile(spec), 'mounts[3]');
+    t.same(brief(ops), [
+      ['Mkdirs', ['/etc', 0o755, 0], 'mounts[3]'],
+      ['MountCopyUp', ['tmpfs', '/etc', 1, 'tmpfs', MS.NOSUID, 'size=1m'], 'mounts[3]'],
+    ]);
+    t.match(ops[1].step, 'holding a copy of what /etc held (tmpcopyup)');
+  });
+
+  t.test('tmpcopyup on anything but a tmpfs is refused, naming the options', async (t) => {
+    for (const m of [
+      { destination: '/data', type: 'bind', source: '/host/data', options: ['rbind', 'tmpcopyup'] },
+      { destination: '/p', type: 'proc', source: 'proc', options: ['tmpcopyup'] },
+    ]) {
+      const spec = base();
+      spec.mounts!.push(m);
+      const e = thrown(() => compile(spec));
+      t.ok(e instanceof ConfigError);
+      t.match((e as Error).message, /^mounts\[3\]\.options: tmpcopyup is for tmpfs mounts, not (bind|proc)$/);
+    }
+  });
+
   t.test('a bind without a source is a ConfigError', async (t) => {
     const spec = base();
     spec.mounts!.push({ destination: '/data', type: 'none', options: ['bind'] });
