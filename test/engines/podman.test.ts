@@ -74,6 +74,18 @@ function podmanTests(p: Podman): void {
     t.equal(r.stdout, '/dev/pts/0\r\n');
   });
 
+  // Both give tsrun tmpfs mounts with runc's tmpcopyup option.
+  t.test('podman run --read-only and --tmpfs: tmpfs mounts that start with the image\'s files', async (t) => {
+    const ro = podman(['run', '--rm', ...p.runOptions, '--read-only', IMAGE, 'sh', '-c',
+      'touch /x 2>/dev/null || echo root is read-only; touch /tmp/x && grep " /tmp " /proc/mounts | cut -d" " -f3']);
+    t.equal(ro.status, 0, describe(ro));
+    t.equal(ro.stdout, 'root is read-only\ntmpfs\n');
+    const tmpfs = podman(['run', '--rm', ...p.runOptions, '--tmpfs', '/etc', IMAGE, 'sh', '-c',
+      'grep " /etc " /proc/mounts | cut -d" " -f3; head -1 /etc/passwd']);
+    t.equal(tmpfs.status, 0, describe(tmpfs));
+    t.equal(tmpfs.stdout, 'tmpfs\nroot:x:0:0:root:/root:/bin/sh\n', 'the tmpfs over /etc holds the image\'s /etc');
+  });
+
   t.test('podman kill: podman wait reports the signal', async (t) => {
     const id = runDetached(t, [], ['sleep', '1000']);
     t.equal(podman(['kill', id]).status, 0);
