@@ -96,8 +96,8 @@ int op_personality(struct ctx *, const struct op *);
 int op_ioprio(struct ctx *, const struct op *);
 int op_sched(struct ctx *, const struct op *);
 
-/* copy_up.c */
-int op_mount_copy_up(struct ctx *, const struct op *);
+/* tmpfs.c */
+int op_mount_tmpfs(struct ctx *, const struct op *);
 
 /* tty.c */
 int op_console_connect(struct ctx *, const struct op *);

@@ -72,7 +72,7 @@ static const struct op_def ops[] = {
 	[OP_IOPRIO] = { "i", op_ioprio },
 	[OP_SCHED] = { "iiiiiii", op_sched },
 	[OP_CHROOT] = { "s", op_chroot },
-	[OP_MOUNT_COPY_UP] = { "ssisis", op_mount_copy_up }, /* copy_up.c */
+	[OP_MOUNT_TMPFS] = { "ssisi", op_mount_tmpfs }, /* tmpfs.c */
 };
 
 static int check_signature(const struct op *op)

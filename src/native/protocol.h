@@ -80,7 +80,7 @@ enum op_code {
 	OP_IOPRIO = 40,        /* ioprio value (class << 13 | level) */
 	OP_SCHED = 41,         /* policy, flags, nice, priority, runtime, deadline, period */
 	OP_CHROOT = 42,        /* path: chroot into it (no mount namespace of its own) */
-	OP_MOUNT_COPY_UP = 43, /* as OP_MOUNT (a tmpfs), then copy in what the directory held (tmpcopyup) */
+	OP_MOUNT_TMPFS = 43,   /* source, target in root, flags, data, copy_up: a config tmpfs (tmpfs.c) */
 };
 
 #endif

@@ -63,7 +63,7 @@ export enum Op {
   Ioprio = 40,
   Sched = 41,
   Chroot = 42,
-  MountCopyUp = 43,
+  MountTmpfs = 43,
 }
 
 // What an init asks tsrun to do at a sync point.

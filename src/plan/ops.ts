@@ -45,12 +45,15 @@ export const op = {
     field,
     step: step ?? `mount ${m.fstype || m.source || 'none'} on ${m.target} (${describeFlags(m.flags)}${m.data ? `, ${m.data}` : ''})`,
   }),
-  // The same arguments as mount; the helper copies what the directory held into the new tmpfs.
-  mountCopyUp: (m: MountArgs, field: string): PlanOp => ({
-    code: Op.MountCopyUp,
-    args: [m.source ?? '', m.target, 1, m.fstype ?? '', m.flags, m.data ?? ''],
+  // A tmpfs of config.json: the helper makes the directory when missing, gives
+  // the tmpfs the mode of one that was there unless data has a mode=, and with
+  // copyUp (tmpcopyup) a copy of its contents.
+  mountTmpfs: (source: string, target: string, flags: number, data: string, copyUp: boolean, field: string): PlanOp => ({
+    code: Op.MountTmpfs,
+    args: [source, target, flags, data, copyUp ? 1 : 0],
     field,
-    step: `mount ${m.fstype} on ${m.target} (${describeFlags(m.flags)}${m.data ? `, ${m.data}` : ''}) holding a copy of what ${m.target} held (tmpcopyup)`,
+    step: `mount tmpfs on ${target} (${describeFlags(flags)}${data ? `, ${data}` : ''})` +
+      (copyUp ? `, holding a copy of what ${target} held (tmpcopyup)` : ''),
   }),
   openRoot: (path: string, field: string): PlanOp =>
     ({ code: Op.OpenRoot, args: [path], field, step: `open ${path} as the root that paths resolve in` }),

@@ -42,15 +42,16 @@ function mountOps(m: Mount, index: number, input: CompileInput): PlanOp[] {
     const extra = opts.flags & BIND_REMOUNT_FLAGS;
     if (extra) ops.push(op.mount({ target, inRoot: true, flags: MS.REMOUNT | MS.BIND | extra }, field));
   } else {
-    ops.push(op.mkdirs(target, 0o755, false, field));
+    // The tmpfs op makes its own directory: whether one was there decides its mode.
+    if (m.type !== 'tmpfs') ops.push(op.mkdirs(target, 0o755, false, field));
     // A rootfs that makes /proc or /sys a symlink must not move them elsewhere.
     const noSymlinks = m.type === 'proc' || m.type === 'sysfs';
     const data = [...opts.data];
     // linux.mountLabel labels the filesystems tsrun creates (not procfs, sysfs or cgroups, which have their own).
     const label = input.spec.linux?.mountLabel;
     if (label && !['proc', 'sysfs', 'cgroup', 'cgroup2'].includes(m.type ?? '')) data.push(`context="${label}"`);
-    const args = { source: m.source || m.type, target, inRoot: true, noSymlinks, fstype: m.type, flags: opts.flags, data: data.join(',') };
-    ops.push(opts.copyUp ? op.mountCopyUp(args, field) : op.mount(args, field));
+    if (m.type === 'tmpfs') ops.push(op.mountTmpfs(m.source || 'tmpfs', target, opts.flags, data.join(','), opts.copyUp, field));
+    else ops.push(op.mount({ source: m.source || m.type, target, inRoot: true, noSymlinks, fstype: m.type, flags: opts.flags, data: data.join(',') }, field));
   }
   for (const p of opts.propagation) ops.push(op.mount({ target, inRoot: true, flags: p }, field));
   return ops;

@@ -99,7 +99,10 @@ function dockerTests(d: Dockerd): void {
       .filter(([, hooks]) => (hooks as { args?: string[] }[]).some((h) => h.args?.[0] === 'libnetwork-setkey'))
       .map(([kind]) => kind);
     t.comment(`dockerd ${d.version} passes libnetwork-setkey as a hook of kind: ${kinds.join(', ') || 'none'}`);
-    t.ok(kinds.length === 1 && ['prestart', 'createRuntime'].includes(kinds[0]), `the hook is in the config: ${kinds}`);
+    // Since 28.0 dockerd sets the sandbox key itself after create, without a hook.
+    if (Number(d.version.split('.')[0]) < 28) {
+      t.ok(kinds.length === 1 && ['prestart', 'createRuntime'].includes(kinds[0]), `the hook is in the config: ${kinds}`);
+    }
 
     const ip = inspect(id, '{{.NetworkSettings.IPAddress}}');
     const gateway = inspect(id, '{{.NetworkSettings.Gateway}}');
@@ -156,6 +159,12 @@ function dockerTests(d: Dockerd): void {
     t.teardown(() => { docker(['rm', '--force', oomId]); });
     t.equal(oom.status, 137, 'killed');
     t.equal(inspect(oomId, '{{.State.OOMKilled}}'), 'true', 'docker saw the OOM kill in the cgroup tsrun made');
+  });
+
+  t.test('docker run --tmpfs: the tmpfs keeps the mode of the directory it covers, as with runc', async (t) => {
+    const r = docker(['run', '--rm', '--runtime', 'tsrun', '--tmpfs', '/root', '--tmpfs', '/new', IMAGE, 'stat', '-c', '%n %a', '/root', '/new']);
+    t.equal(r.status, 0, describe(r));
+    t.equal(r.stdout, '/root 755\n/new 1777\n');
   });
 
   t.test('docker run -t and docker exec -t: a terminal', async (t) => {

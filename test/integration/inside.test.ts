@@ -107,6 +107,21 @@ t.test('tmpfs with options and a mount under a new directory', async (t) => {
   t.equal(out, 'size=1024k\n');
 });
 
+// As runc: docker run --tmpfs /root must not turn a 0755 (or 0700) /root into 1777.
+t.test('a tmpfs over a directory takes its mode unless the options give one; a new one keeps 1777', async (t) => {
+  const out = inside(t, 'stat -c "%n %a" /m700 /m700-given /new/dir; grep -c " /new/dir tmpfs " /proc/mounts', (s) => {
+    s.mounts!.push({ destination: '/m700', type: 'tmpfs', source: 'tmpfs' });
+    s.mounts!.push({ destination: '/m700-given', type: 'tmpfs', source: 'tmpfs', options: ['mode=755'] });
+    s.mounts!.push({ destination: '/new/dir', type: 'tmpfs', source: 'tmpfs', options: ['size=1m'] });
+  }, (b) => {
+    for (const d of ['m700', 'm700-given']) {
+      mkdirSync(join(b.rootfs, d));
+      chmodSync(join(b.rootfs, d), 0o700);
+    }
+  });
+  t.equal(out, '/m700 700\n/m700-given 755\n/new/dir 1777\n1\n');
+});
+
 // podman --read-only and --tmpfs ask for this (runc's extension): the tmpfs
 // starts with what the image had there, and writes never reach the image.
 t.test('tmpcopyup: a tmpfs holding a copy of the directory it covers', async (t) => {

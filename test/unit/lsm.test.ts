@@ -42,8 +42,8 @@ t.test('SELinux on: process label to attr/exec, mount label into the data of cre
     host({ apparmor: false, selinux: true }));
   const w = plan.ops.find((o) => o.field === 'process.selinuxLabel')!;
   t.same(w.args, ['/proc/self/attr/exec', Buffer.from('system_u:system_r:container_t:s0')]);
-  const tmpfs = plan.ops.find((o) => o.code === Op.Mount && o.field === 'mounts[0]' && o.args[3] === 'tmpfs')!;
-  t.equal(tmpfs.args[5], 'context="system_u:object_r:container_file_t:s0"');
+  const tmpfs = plan.ops.find((o) => o.code === Op.MountTmpfs && o.field === 'mounts[0]')!;
+  t.equal(tmpfs.args[3], 'context="system_u:object_r:container_file_t:s0"');
   const proc = plan.ops.find((o) => o.code === Op.Mount && o.field === 'mounts[1]')!;
   t.equal(proc.args[5], '', 'procfs is not labelled');
 });

@@ -117,7 +117,7 @@ t.test('the base config: every step in order', async (t) => {
     'OpenFifo', 'Clone',
     'Sync', 'JoinKeyring', 'Sethostname',
     'Mount', 'Mount', 'OpenRoot',
-    'Mkdirs', 'Mount', 'Mkdirs', 'Mount', 'Mkdirs', 'Mount',
+    'Mkdirs', 'Mount', 'MountTmpfs', 'Mkdirs', 'Mount',
     'Mknod', 'Mknod', 'Mknod', 'Mknod', 'Mknod', 'Mknod',
     'Symlink', 'Symlink', 'Symlink', 'Symlink', 'Symlink',
     'PivotRoot', 'OpenRoot',
@@ -304,8 +304,7 @@ t.test('mounts', async (t) => {
       ['Mount', ['proc', '/proc', 2, 'proc', 0, ''] /* no symlinks on the way */, 'mounts[0]'],
     ]);
     t.same(brief(forField(plan, 'mounts[1]')), [
-      ['Mkdirs', ['/dev', 0o755, 0], 'mounts[1]'],
-      ['Mount', ['tmpfs', '/dev', 1, 'tmpfs', MS.NOSUID | MS.STRICTATIME, 'mode=755,size=65536k'], 'mounts[1]'],
+      ['MountTmpfs', ['tmpfs', '/dev', MS.NOSUID | MS.STRICTATIME, 'mode=755,size=65536k', 0], 'mounts[1]'],
     ]);
     t.same(forField(plan, 'mounts[2]')[1].args,
       ['devpts', '/dev/pts', 1, 'devpts', MS.NOSUID | MS.NOEXEC, 'newinstance,ptmxmode=0666,mode=0620,gid=5']);
@@ -316,8 +315,7 @@ t.test('mounts', async (t) => {
     spec.mounts!.push({ destination: 'run//x/', type: 'tmpfs', options: ['ro', 'nodev', 'size=1m', 'rw', 'mode=700'] });
     const ops = forField(compile(spec), 'mounts[3]');
     t.same(brief(ops), [
-      ['Mkdirs', ['/run/x', 0o755, 0], 'mounts[3]'],
-      ['Mount', ['tmpfs', '/run/x', 1, 'tmpfs', MS.NODEV, 'size=1m,mode=700'], 'mounts[3]'],
+      ['MountTmpfs', ['tmpfs', '/run/x', MS.NODEV, 'size=1m,mode=700', 0], 'mounts[3]'],
     ]);
   });
 
@@ -375,15 +373,14 @@ t.test('mounts', async (t) => {
     t.equal((e as Error).message, 'mounts[3].source: /nope does not exist');
   });
 
-  t.test('tmpcopyup: one op that mounts the tmpfs and copies in what it covers', async (t) => {
+  t.test('tmpcopyup: the tmpfs op copies in what it covers', async (t) => {
     const spec = base();
     spec.mounts!.push({ destination: '/etc', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'tmpcopyup', 'size=1m'] });
     const ops = forField(compile(spec), 'mounts[3]');
     t.same(brief(ops), [
-      ['Mkdirs', ['/etc', 0o755, 0], 'mounts[3]'],
-      ['MountCopyUp', ['tmpfs', '/etc', 1, 'tmpfs', MS.NOSUID, 'size=1m'], 'mounts[3]'],
+      ['MountTmpfs', ['tmpfs', '/etc', MS.NOSUID, 'size=1m', 1], 'mounts[3]'],
     ]);
-    t.match(ops[1].step, 'holding a copy of what /etc held (tmpcopyup)');
+    t.match(ops[0].step, 'holding a copy of what /etc held (tmpcopyup)');
   });
 
   t.test('tmpcopyup on anything but a tmpfs is refused, naming the options', async (t) => {

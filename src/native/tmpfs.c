@@ -1,12 +1,15 @@
 /*
- * tmpcopyup (runc's mount extension, which podman uses for --read-only and
- * --tmpfs): a tmpfs mounted over a directory of the rootfs starts with a
- * copy of what that directory held.
+ * The tmpfs mounts of config.json. As with runc, a tmpfs over a directory
+ * that exists takes that directory's mode unless the options give one
+ * (`docker run --tmpfs /root` keeps /root 0755, not tmpfs's 1777); over a
+ * directory that does not, it is made, and the tmpfs keeps its own mode.
  *
- * The directory is opened before the mount; that fd still reaches the
- * covered directory afterwards, so the copy needs no temporary mount point.
- * The copy walks by fd, never by path, and follows no symlink: whatever the
- * image put there, nothing outside the rootfs is read or written.
+ * tmpcopyup (runc's mount extension, which podman uses for --read-only and
+ * --tmpfs): the tmpfs starts with a copy of what the directory held. The
+ * directory is opened before the mount; that fd still reaches the covered
+ * directory afterwards, so the copy needs no temporary mount point. The copy
+ * walks by fd, never by path, and follows no symlink: whatever the image put
+ * there, nothing outside the rootfs is read or written.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -14,6 +17,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/mount.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -167,26 +172,61 @@ static int copy_tree(struct ctx *c, int from, int to, int depth)
 	return rc;
 }
 
-/* The arguments of OP_MOUNT, for a tmpfs; then the copy. The tmpfs root
- * gets the mode of the directory it covers, as with runc. */
-int op_mount_copy_up(struct ctx *c, const struct op *op)
+/* "mode=MODE,DATA": a mode= later in DATA overrides the first, as mount(8) reads options. */
+static char *data_with_mode(mode_t mode, const char *data)
 {
-	int from = open_in_root(c->root_fd, op->args[1].s, O_RDONLY | O_DIRECTORY);
-	if (from < 0)
+	size_t len = strlen(data) + 16;
+	char *out = malloc(len);
+	if (out)
+		snprintf(out, len, "mode=%04o%s%s", (unsigned)(mode & 07777), data[0] ? "," : "", data);
+	return out;
+}
+
+/* mkdir -p of the target, 0755, through the same walk as OP_MKDIRS. */
+static int make_target(struct ctx *c, const struct op *op)
+{
+	struct op mk = { .code = OP_MKDIRS, .argc = 3, .fd = -1 };
+	mk.args[0] = op->args[1];
+	mk.args[1].tag = mk.args[2].tag = ARG_INT;
+	mk.args[1].i = 0755;
+	return op_mkdirs(c, &mk);
+}
+
+/* args: source, target in the root, flags, data, copy_up */
+int op_mount_tmpfs(struct ctx *c, const struct op *op)
+{
+	const char *target = op->args[1].s;
+	int copy_up = op->args[4].i != 0;
+	/* O_PATH is enough to stat and mount on; the copy needs to read. */
+	int how = copy_up ? O_RDONLY | O_DIRECTORY : O_PATH;
+	int covered = open_in_root(c->root_fd, target, how);
+	/* A directory made here has no mode to pass on: the tmpfs keeps its own (1777). */
+	int existed = covered >= 0;
+	if (covered < 0 && errno == ENOENT && make_target(c, op) == 0)
+		covered = open_in_root(c->root_fd, target, how);
+	if (covered < 0)
 		return -1;
 	struct stat st;
-	int rc = fstat(from, &st);
-	if (rc == 0)
-		rc = op_mount(c, op);
-	int to = rc < 0 ? -1 : open_in_root(c->root_fd, op->args[1].s, O_RDONLY | O_DIRECTORY);
-	if (rc == 0 && to < 0)
+	char fdpath[64], *data = NULL;
+	int to = -1;
+	int rc = fstat(covered, &st);
+	if (rc == 0 && !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
+	if (rc == 0 && !(data = existed ? data_with_mode(st.st_mode, op->args[3].s) : strdup(op->args[3].s)))
 		rc = -1;
 	if (rc == 0)
-		rc = copy_tree(c, from, to, 0);
+		rc = proc_fd_path(covered, fdpath, sizeof fdpath);
 	if (rc == 0)
-		rc = fchmod(to, st.st_mode & 07777);
+		rc = mount(op->args[0].len ? op->args[0].s : "tmpfs", fdpath, "tmpfs", (unsigned long)op->args[2].i, data);
+	if (rc == 0 && copy_up) {
+		to = open_in_root(c->root_fd, target, O_RDONLY | O_DIRECTORY);
+		rc = to < 0 ? -1 : copy_tree(c, covered, to, 0);
+	}
 	int err = errno;
-	close(from);
+	free(data);
+	close(covered);
 	if (to >= 0)
 		close(to);
 	errno = err;
