@@ -72,6 +72,7 @@ int op_symlink(struct ctx *, const struct op *);
 int op_pivot_root(struct ctx *, const struct op *);
 int op_move_root(struct ctx *, const struct op *);
 int op_chroot(struct ctx *, const struct op *);
+int op_mount_setattr(struct ctx *, const struct op *);
 int op_mask_path(struct ctx *, const struct op *);
 int op_readonly_path(struct ctx *, const struct op *);
 int op_chdir(struct ctx *, const struct op *);

@@ -73,6 +73,7 @@ static const struct op_def ops[] = {
 	[OP_SCHED] = { "iiiiiii", op_sched },
 	[OP_CHROOT] = { "s", op_chroot },
 	[OP_MOUNT_TMPFS] = { "ssisi", op_mount_tmpfs }, /* tmpfs.c */
+	[OP_MOUNT_SETATTR] = { "sii", op_mount_setattr },
 };
 
 static int check_signature(const struct op *op)

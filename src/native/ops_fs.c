@@ -110,6 +110,18 @@ int op_mount(struct ctx *c, const struct op *op)
 	return close_keep_errno(fd, rc);
 }
 
+/* runtime-spec's recursive options (rro, rnosuid, ...): one mount_setattr(2)
+ * for the mount and every mount under it. */
+int op_mount_setattr(struct ctx *c, const struct op *op)
+{
+	int fd = open_in_root(c->root_fd, op->args[0].s, O_PATH);
+	if (fd < 0)
+		return -1;
+	struct mount_attr attr = { .attr_set = (uint64_t)op->args[1].i, .attr_clr = (uint64_t)op->args[2].i };
+	int rc = (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr);
+	return close_keep_errno(fd, rc);
+}
+
 /* Opens the parent directory of path inside the root; *name points at the last component. */
 static int open_parent(struct ctx *c, const char *path, char *buf, size_t len, const char **name)
 {

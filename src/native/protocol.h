@@ -81,6 +81,7 @@ enum op_code {
 	OP_SCHED = 41,         /* policy, flags, nice, priority, runtime, deadline, period */
 	OP_CHROOT = 42,        /* path: chroot into it (no mount namespace of its own) */
 	OP_MOUNT_TMPFS = 43,   /* source, target in root, flags, data, copy_up: a config tmpfs (tmpfs.c) */
+	OP_MOUNT_SETATTR = 44, /* target in root, attr_set, attr_clr: mount_setattr(2), recursively */
 };
 
 #endif

@@ -64,6 +64,7 @@ export enum Op {
   Sched = 41,
   Chroot = 42,
   MountTmpfs = 43,
+  MountSetattr = 44,
 }
 
 // What an init asks tsrun to do at a sync point.

@@ -26,6 +26,20 @@ export const MS = {
   LAZYTIME: 0x2000000,
 } as const;
 
+// mount_setattr(2) attributes, for runtime-spec's recursive mount options.
+export const MOUNT_ATTR = {
+  RDONLY: 0x1,
+  NOSUID: 0x2,
+  NODEV: 0x4,
+  NOEXEC: 0x8,
+  ATIME_MASK: 0x70, // MOUNT_ATTR__ATIME: clear it to set one of the atime modes
+  RELATIME: 0x0,
+  NOATIME: 0x10,
+  STRICTATIME: 0x20,
+  NODIRATIME: 0x80,
+  NOSYMFOLLOW: 0x200000,
+} as const;
+
 export const CLONE = {
   NEWTIME: 0x80,
   NEWNS: 0x20000,

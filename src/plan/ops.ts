@@ -55,6 +55,11 @@ export const op = {
     step: `mount tmpfs on ${target} (${describeFlags(flags)}${data ? `, ${data}` : ''})` +
       (copyUp ? `, holding a copy of what ${target} held (tmpcopyup)` : ''),
   }),
+  // rro, rnosuid, ...: mount_setattr(2) with AT_RECURSIVE, on the mount and every mount under it.
+  mountSetattr: (target: string, set: number, clear: number, field: string): PlanOp => ({
+    code: Op.MountSetattr, args: [target, set, clear], field,
+    step: `set mount attributes recursively on ${target} (set 0x${set.toString(16)}, clear 0x${clear.toString(16)})`,
+  }),
   openRoot: (path: string, field: string): PlanOp =>
     ({ code: Op.OpenRoot, args: [path], field, step: `open ${path} as the root that paths resolve in` }),
   mkdirs: (path: string, mode: number, leafIsFile: boolean, field: string): PlanOp => ({

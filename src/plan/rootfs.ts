@@ -53,6 +53,8 @@ function mountOps(m: Mount, index: number, input: CompileInput): PlanOp[] {
     if (m.type === 'tmpfs') ops.push(op.mountTmpfs(m.source || 'tmpfs', target, opts.flags, data.join(','), opts.copyUp, field));
     else ops.push(op.mount({ source: m.source || m.type, target, inRoot: true, noSymlinks, fstype: m.type, flags: opts.flags, data: data.join(',') }, field));
   }
+  const { set, clear } = opts.recursiveAttr;
+  if (set || clear) ops.push(op.mountSetattr(target, set, clear, field));
   for (const p of opts.propagation) ops.push(op.mount({ target, inRoot: true, flags: p }, field));
   return ops;
 }

@@ -107,6 +107,20 @@ t.test('tmpfs with options and a mount under a new directory', async (t) => {
   t.equal(out, 'size=1024k\n');
 });
 
+// rro must reach the mounts under a recursive bind too, which ro does not.
+// The host's /dev has /dev/pts and /dev/shm under it; read-only is read
+// from mountinfo, so a failure writes nothing on the host.
+t.test('rro, rnosuid: recursive attributes reach every mount under a bind', async (t) => {
+  const out = inside(t, 'for m in /hostdev /hostdev/shm /hostdev/pts /plain/shm; do grep " $m " /proc/self/mountinfo | head -1 | cut -d" " -f5,6; done', (s) => {
+    s.mounts!.push({ destination: '/hostdev', type: 'bind', source: '/dev', options: ['rbind', 'rro', 'rnosuid'] });
+    s.mounts!.push({ destination: '/plain', type: 'bind', source: '/dev', options: ['rbind', 'ro'] });
+  });
+  const lines = out.trim().split('\n');
+  t.equal(lines.length, 4, out);
+  for (const l of lines.slice(0, 3)) t.match(l, / ro,nosuid(,|$)/, `${l.split(' ')[0]} is read-only and nosuid`);
+  t.match(lines[3], / rw(,|$)/, 'plain ro leaves the mounts under the bind writable, as runc does');
+});
+
 // As runc: docker run --tmpfs /root must not turn a 0755 (or 0700) /root into 1777.
 t.test('a tmpfs over a directory takes its mode unless the options give one; a new one keeps 1777', async (t) => {
   const out = inside(t, 'stat -c "%n %a" /m700 /m700-given /new/dir; grep -c " /new/dir tmpfs " /proc/mounts', (s) => {

@@ -1,10 +1,10 @@
 // Tests for src/plan/mount-options.ts: mount options split as mount(8) does.
 
 import t from 'tap';
-import { MS } from '../../src/plan/linux-constants';
+import { MOUNT_ATTR, MS } from '../../src/plan/linux-constants';
 import { describeFlags, parseMountOptions, PROPAGATION } from '../../src/plan/mount-options';
 
-const EMPTY = { flags: 0, propagation: [], data: [], bind: false, recursive: false, copyUp: false };
+const EMPTY = { flags: 0, propagation: [], data: [], bind: false, recursive: false, copyUp: false, recursiveAttr: { set: 0, clear: 0 } };
 
 t.test('no options', async (t) => {
   t.same(parseMountOptions(), EMPTY);
@@ -82,6 +82,20 @@ t.test('unknown options go to data, in order', async (t) => {
 
 t.test('tmpcopyup is no filesystem data: it asks for a copy-up', async (t) => {
   t.same(parseMountOptions(['tmpcopyup', 'size=1m']), { ...EMPTY, data: ['size=1m'], copyUp: true });
+});
+
+t.test('recursive options: mount_setattr attributes, the later option winning', async (t) => {
+  const attr = (opts: string[]) => parseMountOptions(opts).recursiveAttr;
+  t.same(attr(['rro', 'rnosuid', 'rnodev', 'rnoexec']), { set: MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID | MOUNT_ATTR.NODEV | MOUNT_ATTR.NOEXEC, clear: 0 });
+  t.same(attr(['rrw', 'rsuid']), { set: 0, clear: MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID });
+  t.same(attr(['rro', 'rrw']), { set: 0, clear: MOUNT_ATTR.RDONLY });
+  t.same(attr(['rrw', 'rro']), { set: MOUNT_ATTR.RDONLY, clear: 0 });
+  t.same(attr(['rnoatime']), { set: MOUNT_ATTR.NOATIME, clear: MOUNT_ATTR.ATIME_MASK }, 'an atime mode clears the atime field');
+  t.same(attr(['rnoatime', 'rstrictatime']), { set: MOUNT_ATTR.STRICTATIME, clear: MOUNT_ATTR.ATIME_MASK });
+  t.same(attr(['rrelatime']), { set: 0, clear: MOUNT_ATTR.ATIME_MASK }, 'relatime is the zero mode');
+  t.same(attr(['rnosymfollow', 'rnodiratime']), { set: MOUNT_ATTR.NOSYMFOLLOW | MOUNT_ATTR.NODIRATIME, clear: 0 });
+  t.same(parseMountOptions(['rbind', 'rro']).data, [], 'never filesystem data (a bind would drop it silently)');
+  t.equal(parseMountOptions(['rro']).flags, 0, 'not the mount flag: ro is for this mount only');
 });
 
 t.test('bind and rbind', async (t) => {

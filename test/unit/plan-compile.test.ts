@@ -9,7 +9,7 @@ import { Op, SyncTag } from '../../src/native/protocol';
 import { compilePlan, formatPlan } from '../../src/plan/compile';
 import { compileExecPlan } from '../../src/plan/exec';
 import { ConfigError, type CompileInput, type HostFacts } from '../../src/plan/context';
-import { CLONE, MS, RLIMIT, S_IFBLK, S_IFCHR } from '../../src/plan/linux-constants';
+import { CLONE, MOUNT_ATTR, MS, RLIMIT, S_IFBLK, S_IFCHR } from '../../src/plan/linux-constants';
 import { DEFAULT_PATH } from '../../src/plan/process';
 import type { Plan, PlanOp } from '../../src/plan/types';
 import type { Spec } from '../../src/spec/types';
@@ -335,6 +335,17 @@ t.test('mounts', async (t) => {
     t.same(brief(forField(compile(spec), 'mounts[3]')), [
       ['Mkdirs', ['/data', 0o755, 0], 'mounts[3]'],
       ['Mount', ['/host/data', '/data', 1, '', BIND | MS.REC, ''], 'mounts[3]'],
+    ]);
+  });
+
+  t.test('rro: a recursive mount_setattr after the bind, before propagation', async (t) => {
+    const spec = base();
+    spec.mounts!.push({ destination: '/data', type: 'bind', source: '/host/data', options: ['rbind', 'rro', 'rnosuid', 'rprivate'] });
+    t.same(brief(forField(compile(spec), 'mounts[3]')), [
+      ['Mkdirs', ['/data', 0o755, 0], 'mounts[3]'],
+      ['Mount', ['/host/data', '/data', 1, '', BIND | MS.REC, ''], 'mounts[3]'],
+      ['MountSetattr', ['/data', MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID, 0], 'mounts[3]'],
+      ['Mount', ['', '/data', 1, '', MS.PRIVATE | MS.REC, ''], 'mounts[3]'],
     ]);
   });
 
