@@ -11,6 +11,9 @@ export function unsupportedFields(spec: Spec): string[] {
   if (linux?.memoryPolicy) found.push('linux.memoryPolicy: not supported by tsrun yet');
   spec.mounts?.forEach((m, i) => {
     if (m.uidMappings || m.gidMappings) found.push(`mounts[${i}]: id-mapped mounts are not supported by tsrun yet`);
+    // As an option alone (the container's own mappings), a bind would drop it without a word.
+    const idmap = m.options?.find((o) => o === 'idmap' || o === 'ridmap');
+    if (idmap) found.push(`mounts[${i}].options: ${idmap}: id-mapped mounts are not supported by tsrun yet`);
   });
   return found;
 }

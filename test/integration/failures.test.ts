@@ -104,6 +104,8 @@ t.test('--log with json: the last line is the error, as engines read it', async 
 t.test('features not implemented yet are refused, never ignored', async (t) => {
   failsCleanly(t, (s) => { s.mounts![0].uidMappings = [{ containerID: 0, hostID: 1000, size: 1 }]; s.mounts![0].gidMappings = [{ containerID: 0, hostID: 1000, size: 1 }]; }, /mounts\[0\]: id-mapped mounts are not supported/);
   failsCleanly(t, (s) => { s.process!.apparmorProfile = 'x'; }, /process\.apparmorProfile/);
+  failsCleanly(t, (s) => { s.mounts!.push({ destination: '/d', type: 'bind', source: '/dev', options: ['rbind', 'idmap'] }); },
+    /mounts\[6\]\.options: idmap: id-mapped mounts are not supported/);
 });
 
 t.test('--version', async (t) => {
