@@ -97,7 +97,7 @@ function containerdTests(s: Scratch, c: Containerd, image: string): void {
 
   t.test('ctr run -t: a terminal (ctr needs one itself: script(1) gives it)', async (t) => {
     const cmd = ['ctr', '--address', c.address, '--namespace', NAMESPACE, 'run', '--rm', '-t', ...runFlags('tty'), image, 'tty', 'sh', '-c', 'tty; exit 5'];
-    const r = runCommand(['script', '--quiet', '--return', '--command', cmd.map((a) => `'${a}'`).join(' '), '/dev/null']);
+    const r = runCommand(['script', '--quiet', '--return', '--command', cmd.map((a) => `'${a}'`).join(' '), '/dev/null'], { outDir: s.dir });
     t.equal(r.status, 5, describe(r));
     // The container's pty gives \r\n, and script's own pty adds another \r.
     t.match(r.stdout, /\/dev\/pts\/0\r+\n/, JSON.stringify(r.stdout));

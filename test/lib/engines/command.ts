@@ -17,12 +17,15 @@ export interface RunOptions {
   input?: string;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  // Where the output files go: the test's scratch directory, so that a test
+  // killed mid-command leaves them where the reaper removes them.
+  outDir?: string;
 }
 
 // stdout and stderr go to files, not pipes: `docker run -d` and `ctr run -d`
 // leave processes behind that may hold a pipe open until they end.
 export function runCommand(argv: string[], opts: RunOptions = {}): Result {
-  const dir = mkdtempSync(join(tmpdir(), 'tsrun-engine-out-'));
+  const dir = mkdtempSync(join(opts.outDir ?? tmpdir(), 'tsrun-engine-out-'));
   const out = openSync(join(dir, 'out'), 'w+');
   const err = openSync(join(dir, 'err'), 'w+');
   try {

@@ -40,7 +40,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   path = "${s.path('containerd', 'opt')}"
 `);
   const ctr = (args: string[], opts: { namespace?: string; timeoutMs?: number } = {}): Result =>
-    runCommand(['ctr', '--address', address, '--namespace', opts.namespace ?? 'tsrun-test', ...args], { timeoutMs: opts.timeoutMs });
+    runCommand(['ctr', '--address', address, '--namespace', opts.namespace ?? 'tsrun-test', ...args], { timeoutMs: opts.timeoutMs, outDir: s.dir });
   const d = startDaemon('containerd', ['unshare', '--net', 'containerd', '--config', config], s.path('containerd.log'),
     () => ctr(['version'], { timeoutMs: 5_000 }).status === 0);
   s.addDaemon(d.name, d.pid);

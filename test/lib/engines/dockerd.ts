@@ -26,7 +26,7 @@ export function startDockerd(s: Scratch, containerd: Containerd): Dockerd {
   const socket = s.path('docker.sock');
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `unix://${socket}`, DOCKER_CONFIG: s.path('docker-cli') };
   delete env.DOCKER_CONTEXT;
-  const docker = (args: string[], opts: RunOptions = {}): Result => runCommand(['docker', ...args], { env, ...opts });
+  const docker = (args: string[], opts: RunOptions = {}): Result => runCommand(['docker', ...args], { env, outDir: s.dir, ...opts });
   // No systemd here: the cgroupfs driver, under a parent named after the scratch directory.
   const cgroupParent = `/${basename(s.dir)}`;
   const config = s.path('daemon.json');

@@ -42,7 +42,7 @@ export function makePodman(s: Scratch): Podman {
     '--events-backend', 'file', // no journald either
     '--runtime', TSRUN,
   ];
-  const podman = (args: string[], opts: RunOptions = {}): Result => runCommand(['podman', ...global, ...args], opts);
+  const podman = (args: string[], opts: RunOptions = {}): Result => runCommand(['podman', ...global, ...args], { outDir: s.dir, ...opts });
   const cgroupParent = `/${basename(s.dir)}`;
   s.addTsrunContainersOf(TSRUN_DEFAULT_ROOT, s.path('podman', 'root', 'overlay-containers'));
   s.addCgroupTree(cgroupParent);
