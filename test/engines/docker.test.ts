@@ -2,7 +2,7 @@
 // test's own (scratch directory, own network namespace), tsrun registered as
 // the runtime "tsrun", a busybox image imported from a local tar.
 //
-// Bridge networking is the point of issue #4: dockerd (before 28) gives the
+// Bridge networking is the part that needs the runtime: dockerd (before 28) gives the
 // runtime an OCI hook, libnetwork-setkey, that calls back into dockerd with
 // the container's pid; dockerd then moves the veth into the container's
 // network namespace and gives it its address, routes and DNS.
