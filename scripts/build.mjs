@@ -28,11 +28,20 @@ const common = {
   external: ['yargs'],
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: [join(top, 'src/cli/main.ts')], outfile: join(dist, 'tsrun.js'), banner: { js: '#!/usr/bin/env node' } });
+// dist/tsrun.js is only the loader of the others (src/cli/entry.ts).
+await build({ ...common, entryPoints: [join(top, 'src/cli/entry.ts')], outfile: join(dist, 'tsrun.js'), banner: { js: '#!/usr/bin/env node' } });
+await build({ ...common, entryPoints: [join(top, 'src/cli/main.ts')], outfile: join(dist, 'main.js') });
+await build({ ...common, entryPoints: [join(top, 'src/cli/help.ts')], outfile: join(dist, 'help.js') });
 const commandDir = join(top, 'src/cli/commands');
 const commands = readdirSync(commandDir).filter((f) => f.endsWith('.ts')).map((f) => join(commandDir, f));
 await build({ ...common, entryPoints: commands, outdir: join(dist, 'commands') });
 chmodSync(join(dist, 'tsrun.js'), 0o755);
+
+// V8 code caches for main.js and the commands, made by a plain node process.
+const loader = join(top, 'build', 'bundle-loader.js');
+await build({ ...common, entryPoints: [join(top, 'src/cli/bundle-loader.ts')], outfile: loader });
+const bundles = [join(dist, 'main.js'), ...readdirSync(join(dist, 'commands')).filter((f) => f.endsWith('.js')).map((f) => join(dist, 'commands', f))];
+execFileSync(process.execPath, [join(top, 'scripts', 'make-code-cache.mjs'), loader, ...bundles], { stdio: 'inherit', env: { PATH: process.env.PATH ?? '' } });
 
 const native = join(top, 'src', 'native');
 const sources = readdirSync(native).filter((f) => f.endsWith('.c')).map((f) => join(native, f));

@@ -2,15 +2,23 @@ import { UserError, isUserError } from '../util/errors';
 import { parseArgs } from './args';
 import { makeLogger } from './log';
 import type { Command } from './command';
+import { loadBundle } from './bundle-loader';
 import { dirname, join } from 'node:path';
 
 declare const TSRUN_VERSION: string;
 
+const distDir = () => dirname(require.main?.filename ?? process.argv[1]);
+
 // Each command is its own bundled file (dist/commands/NAME.js), loaded only
 // when called: `tsrun state` does not pay for parsing what `create` needs.
 function loadCommand(name: string): Command {
-  const dir = dirname(require.main?.filename ?? process.argv[1]);
-  return (require(join(dir, 'commands', `${name}.js`)) as { default: Command }).default;
+  return (loadBundle(join(distDir(), 'commands', `${name}.js`)) as { default: Command }).default;
+}
+
+// Help loads yargs, an ES module, with import(), which code loaded by
+// loadBundle cannot do: dist/help.js is a plain module for require().
+function loadHelp(): typeof import('./help') {
+  return require(join(distDir(), 'help.js')) as typeof import('./help');
 }
 
 const str = (v: unknown) => (v === undefined ? undefined : String(v));
@@ -28,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (a.globals.help || !a.command) {
-      const { showHelp } = await import('./help');
+      const { showHelp } = loadHelp();
       await showHelp(a.command?.name);
       return a.command || a.globals.help ? 0 : 1;
     }
