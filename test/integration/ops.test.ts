@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, sym
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseSpec, cgroupDirsOf, makeBundle, spawnTsrun, tsrun, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
-import { validateFeatures } from '../../src/spec/validate';
+import { validateFeatures } from '../../src/spec/validate-features';
 
 const stateOf = (b: Bundle, id: string) => JSON.parse(b.run(['state', id]).stdout);
 

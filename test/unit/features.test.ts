@@ -6,7 +6,7 @@ import { CAPABILITIES } from '../../src/plan/capabilities';
 import { parseMountOptions } from '../../src/plan/mount-options';
 import { seccompFeatures } from '../../src/seccomp/features';
 import { unsupportedFields } from '../../src/spec/unsupported';
-import { validateFeatures } from '../../src/spec/validate';
+import { validateFeatures } from '../../src/spec/validate-features';
 
 t.test('valid against oci-schemas/features-schema.json', async (t) => {
   t.same(validateFeatures(features()), []);

@@ -5,7 +5,9 @@ import t from 'tap';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateConfig, validateFeatures, validateState } from '../../src/spec/validate';
+import { validateConfig } from '../../src/spec/validate';
+import { validateFeatures } from '../../src/spec/validate-features';
+import { validateState } from '../../src/spec/validate-state';
 
 const repo = join(__dirname, '..', '..');
 

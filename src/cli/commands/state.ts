@@ -1,8 +1,9 @@
 import { containerState } from '../../container/state';
 import { stateRoot, type Command } from '../command';
+import { writeStdout } from '../stdout';
 
 const state: Command = (a) => {
-  process.stdout.write(JSON.stringify(containerState(stateRoot(a), a.positionals[0]), null, 2) + '\n');
+  writeStdout(JSON.stringify(containerState(stateRoot(a), a.positionals[0]), null, 2) + '\n');
   return 0;
 };
 export default state;
