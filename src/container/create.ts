@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { applyResources } from '../cgroups/apply';
+import { warmUpCgroupAttach } from '../cgroups/attach-warmup';
 import { Cgroup, resolveCgroupPath } from '../cgroups/manager';
 import { runHelper, type RunningHelper } from '../native/helper-process';
 import { SyncTag } from '../native/protocol';
@@ -82,6 +83,9 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
     applyResources(cgroup, spec.linux?.resources ?? {}, { configDevicePaths: spec.linux?.devices?.map((d) => d.path) });
     // Steps 3 and 4 of the lifecycle, after the environment exists (see plan/compile.ts).
     const hookState = () => ociState({ ...record, pid }, 'created');
+    // Moving the init into its cgroup waits for the kernel: start that wait
+    // now, behind the helper's start (not sooner: it holds up cgroup mkdirs).
+    warmUpCgroupAttach(host.cgroupLayout);
     const helper = await runHelper(plan, bundle, preserveFds, {
       onPid: (p) => { pid = p; },
       onSync: async (tag) => {

@@ -1,4 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { warmUpCgroupAttach } from '../cgroups/attach-warmup';
 import { Cgroup } from '../cgroups/manager';
 import { runHelper } from '../native/helper-process';
 import { SyncTag } from '../native/protocol';
@@ -91,6 +92,9 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   const status = statusOf(dir, record);
   if (status !== 'running' && status !== 'created') throw new UserError(`cannot exec in container ${o.id}: it is ${status}`);
   const host = hostFacts();
+  // The process joins the container's cgroup, which waits for the kernel:
+  // start that wait now (exec makes no cgroups that it would hold up).
+  warmUpCgroupAttach(host.cgroupLayout);
   const process = execProcess(o, record.spec);
   const spec: Spec = { ...record.spec, process };
 
