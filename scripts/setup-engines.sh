@@ -10,11 +10,4 @@ for tool in dockerd docker iptables; do command -v $tool >/dev/null 2>&1 || need
 for tool in containerd ctr; do command -v $tool >/dev/null 2>&1 || need="$need containerd"; done
 for tool in podman conmon; do command -v $tool >/dev/null 2>&1 || need="$need podman"; done
 need=$(echo $need | tr ' ' '\n' | sort -u | tr '\n' ' ')
-if [ -n "$need" ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "setup-engines: please install: $need" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
-fi
+sh "$(dirname "$0")/apt-install-missing.sh" setup-engines $need

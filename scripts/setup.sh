@@ -11,14 +11,7 @@ need=""
 command -v cc >/dev/null 2>&1 || need="$need gcc libc6-dev"
 [ -x /bin/busybox ] || need="$need busybox-static"
 [ -f /usr/include/seccomp.h ] || need="$need libseccomp-dev"
-if [ -n "$need" ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "setup: please install:$need" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
-fi
+sh scripts/apt-install-missing.sh setup $need
 
 # Docker's default seccomp profile, as Debian's containers-common ships it
 # (golang-github-containers-common on bookworm). Only its seccomp.json is

@@ -10,12 +10,5 @@ command -v cpio >/dev/null 2>&1 || need="$need cpio"
 command -v xz >/dev/null 2>&1 || need="$need xz-utils"
 command -v readelf >/dev/null 2>&1 || need="$need binutils"
 command -v file >/dev/null 2>&1 || need="$need file"
-if [ -n "$need" ]; then
-  if [ "$(id -u)" != 0 ]; then
-    echo "cgroup-v2 guest: please install:$need" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >/dev/null
-fi
+sh "$(dirname "$0")/../apt-install-missing.sh" "cgroup-v2 guest" $need
 
