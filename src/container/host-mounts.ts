@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { helperPath } from '../native/helper-path';
 import { UserError } from '../util/errors';
-import { parseMountinfo } from '../util/mountinfo';
+import { isAtOrUnder, parseMountinfo } from '../util/mountinfo';
 
 export interface HostMounts {
   // The rootfs, symlinks resolved.
@@ -15,16 +15,15 @@ export interface HostMounts {
   before: number[];
 }
 
-const isUnder = (path: string, dir: string) => path === dir || path.startsWith(dir + '/');
-
 export function hostMountsBefore(rootfs: string): HostMounts {
   const under = realpathSync(rootfs);
-  return { under, before: parseMountinfo().filter((e) => isUnder(e.mountPoint, under)).map((e) => e.id) };
+  if (under === '/') throw new UserError('root.path: without a mount namespace of its own the container\'s mounts would be made over the host\'s /');
+  return { under, before: parseMountinfo().filter((e) => isAtOrUnder(e.mountPoint, under)).map((e) => e.id) };
 }
 
 // The newest first, so that each is on top where it is detached.
 export function unmountAdded(m: HostMounts): void {
-  const added = parseMountinfo().filter((e) => isUnder(e.mountPoint, m.under) && !m.before.includes(e.id)).reverse();
+  const added = parseMountinfo().filter((e) => isAtOrUnder(e.mountPoint, m.under) && !m.before.includes(e.id)).reverse();
   if (!added.length) return;
   const r = spawnSync(helperPath(), ['unmount', ...added.map((e) => e.mountPoint)], { encoding: 'utf8', env: {} });
   if (r.error || r.status !== 0) throw new UserError(`cannot unmount what the container mounted under ${m.under}: ${(r.stderr || r.error?.message || '').trim()}`);

@@ -28,12 +28,17 @@ export function parseMountinfo(text = readFileSync('/proc/self/mountinfo', 'utf8
   return entries;
 }
 
+// Whether `path` is `dir` or below it (both absolute, normalised).
+export function isAtOrUnder(path: string, dir: string): boolean {
+  return dir === '/' || path === dir || path.startsWith(dir + '/');
+}
+
 // The mount that `path` (absolute, symlinks resolved) is on: the last one
 // mounted at the longest mount point that is the path or one of its parents.
 export function mountUnder(path: string, entries: MountEntry[]): MountEntry | undefined {
   let best: MountEntry | undefined;
   for (const m of entries) {
-    const inside = m.mountPoint === '/' || path === m.mountPoint || path.startsWith(m.mountPoint + '/');
+    const inside = isAtOrUnder(path, m.mountPoint);
     if (inside && (!best || m.mountPoint.length >= best.mountPoint.length)) best = m;
   }
   return best;

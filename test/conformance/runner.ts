@@ -14,6 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { isAtOrUnder, parseMountinfo } from '../../src/util/mountinfo';
 import { parseTap, verdictOf, type TapResults, type Verdict } from './tap-results';
 
 interface Options {
@@ -199,8 +200,7 @@ function cgroupDirsNamed(ids: string[]): string[] {
 }
 
 function cgroupHierarchies(): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-    .map((l) => l.split(' - ')).filter((p) => p[1] && /^cgroup2? /.test(p[1])).map((p) => p[0].split(' ')[4]);
+  return parseMountinfo().filter((m) => m.fstype === 'cgroup' || m.fstype === 'cgroup2').map((m) => m.mountPoint);
 }
 
 function removeCgroup(dir: string): void {
@@ -219,8 +219,7 @@ function removeCgroup(dir: string): void {
 }
 
 function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4])
-    .filter((m) => m && (m === dir || m.startsWith(dir + '/'))).sort((a, b) => b.length - a.length);
+  return parseMountinfo().map((m) => m.mountPoint).filter((m) => isAtOrUnder(m, dir)).sort((x, y) => y.length - x.length);
 }
 
 function summaryLine(t: Outcome): string {

@@ -68,6 +68,18 @@ t.test('no mount namespace: a failed create leaves no mount behind', async (t) =
   t.same(hostMountsUnder(b.rootfs), []);
 });
 
+t.test('no mount namespace and / as the root: refused', async (t) => {
+  const spec = baseSpec(['true']);
+  spec.linux!.namespaces = spec.linux!.namespaces!.filter((n) => n.type !== 'mount' && n.type !== 'cgroup');
+  spec.root = { path: '/' };
+  const b = makeBundle(t, spec);
+  const mountsBefore = hostMountsUnder('/proc ').length;
+  const r = b.run(['run', '-b', b.dir, uniqueId('nomnt-root')]);
+  t.not(r.status, 0);
+  t.match(r.stderr, /root\.path: without a mount namespace of its own the container's mounts would be made over the host's \//);
+  t.equal(hostMountsUnder('/proc ').length, mountsBefore, 'nothing mounted over the host');
+});
+
 t.test('a namespace path that does not exist names the field', async (t) => {
   const spec = baseSpec();
   spec.linux!.namespaces!.push({ type: 'cgroup', path: '/proc/999999999/ns/cgroup' });
