@@ -123,7 +123,7 @@ export const COMMANDS: CommandDef[] = [
       { name: 'memory', type: 'string', describe: 'memory limit in bytes (64m, 1g; -1 for none)' },
       { name: 'memory-reservation', type: 'string', describe: 'memory soft limit in bytes' },
       { name: 'memory-swap', type: 'string', describe: 'memory plus swap limit in bytes (-1 for none)' },
-      { name: 'kernel-memory', type: 'string', describe: 'kernel memory limit in bytes (v1, where the kernel still has it)' },
+      { name: 'kernel-memory', type: 'string', describe: 'deprecated: accepted and not applied, with a warning (kernel memory counts in --memory)' },
       { name: 'kernel-memory-tcp', type: 'string', describe: 'kernel TCP buffer limit in bytes (v1)' },
       { name: 'cpu-share', type: 'string', describe: 'cpu shares (relative weight)' },
       { name: 'cpu-shares', type: 'string', describe: 'the same as --cpu-share' },
