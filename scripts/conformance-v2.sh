@@ -11,5 +11,6 @@ cd "$(dirname "$0")/.."
 bash scripts/v2vm/install-deps.sh
 node scripts/build.mjs
 args=$(printf '%q ' "$@")
-guest="cd $(printf %q "$PWD") && mkdir -p /mnt/conformance && mount -t tmpfs conformance /mnt/conformance && TMPDIR=/mnt/conformance node scripts/conformance.mjs $args"
+guest="cd $(printf %q "$PWD") || { echo 'the guest cannot see the checkout' >&2; exit 125; }
+mkdir -p /mnt/conformance && mount -t tmpfs conformance /mnt/conformance && TMPDIR=/mnt/conformance node scripts/conformance.mjs $args"
 V2VM_HOST_TMP=1 V2VM_TIMEOUT="${V2VM_TIMEOUT:-3600}" exec scripts/v2vm/run-in-vm.sh "$guest"

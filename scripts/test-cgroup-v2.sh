@@ -30,18 +30,22 @@ node -e '
 # their TAP output in turn, then one line "N passed, N failed, N skipped".
 guest=$(cat <<'GUEST'
 grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts || { echo "not a cgroup2 guest" >&2; exit 125; }
-mkdir -p /tmp/v2logs
+# The host's /tmp is shared (read-only, writes stay in the guest) so that a
+# checkout under /tmp is seen too; the tests' own temp files go to a tmpfs.
+mkdir -p /mnt/v2tmp && mount -t tmpfs v2tmp /mnt/v2tmp
+export TMPDIR=/mnt/v2tmp
+mkdir -p /mnt/v2tmp/v2logs
 for f in build/v2tests/*.js; do
   # tap's own timeout (30 s a file when run without the tap runner) is far too short here.
-  (TAP_TIMEOUT=900 node "$f" > "/tmp/v2logs/$(basename "$f").tap" 2>&1; echo $? > "/tmp/v2logs/$(basename "$f").rc") &
+  (TAP_TIMEOUT=900 node "$f" > "/mnt/v2tmp/v2logs/$(basename "$f").tap" 2>&1; echo $? > "/mnt/v2tmp/v2logs/$(basename "$f").rc") &
 done
 wait
 rc=0 pass=0 fail=0 skip=0
 for f in build/v2tests/*.js; do
-  log=/tmp/v2logs/$(basename "$f").tap
+  log=/mnt/v2tmp/v2logs/$(basename "$f").tap
   echo "# $f"
   cat "$log"
-  [ "$(cat "/tmp/v2logs/$(basename "$f").rc")" = 0 ] || rc=1
+  [ "$(cat "/mnt/v2tmp/v2logs/$(basename "$f").rc")" = 0 ] || rc=1
   sum=$(grep '^# { total' "$log" | tail -n 1)
   n() { echo "$sum" | grep -o "$1: [0-9]*" | grep -o '[0-9]*' || echo 0; }
   pass=$((pass + $(n pass))) fail=$((fail + $(n fail))) skip=$((skip + $(n skip)))
@@ -52,4 +56,5 @@ echo "cgroup v2 guest ($(uname -r)): $pass passed, $fail failed, $skip skipped"
 exit $rc
 GUEST
 )
-V2VM_TIMEOUT="${V2VM_TIMEOUT:-1200}" exec scripts/v2vm/run-in-vm.sh "cd $(printf %q "$top") && $guest"
+V2VM_HOST_TMP=1 V2VM_TIMEOUT="${V2VM_TIMEOUT:-1200}" exec scripts/v2vm/run-in-vm.sh "cd $(printf %q "$top") || { echo 'the guest cannot see the checkout' >&2; exit 125; }
+$guest"
