@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseMountinfo } from '../util/mountinfo';
 
 // One mounted cgroup hierarchy of the host.
@@ -52,4 +53,11 @@ export function ownCgroups(text = readFileSync('/proc/self/cgroup', 'utf8')): Ma
 // The name a v1 hierarchy is known by in /proc/self/cgroup ("cpu,cpuacct", "name=systemd").
 export function hierarchyKey(h: Hierarchy): string {
   return h.version === 2 ? '' : h.controllers.join(',');
+}
+
+// The directory of cgroup `path` in a hierarchy, on the host. A hierarchy
+// mounted from a sub-root (as inside a container) shows paths relative to it.
+export function cgroupDir(h: Hierarchy, path: string): string {
+  const rel = h.root !== '/' && path.startsWith(h.root + '/') ? path.slice(h.root.length) : path;
+  return join(h.mountPoint, rel);
 }

@@ -2,14 +2,9 @@ import { mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync, existsS
 import { join, posix } from 'node:path';
 import { UserError } from '../util/errors';
 import { sleepSync } from '../util/sleep';
-import { CgroupLayout, Hierarchy, hierarchyKey, ownCgroups } from './layout';
+import { CgroupLayout, Hierarchy, cgroupDir, hierarchyKey, ownCgroups } from './layout';
 
-// The directory of cgroup `path` in a hierarchy, on the host. A hierarchy
-// mounted from a sub-root (as inside a container) shows paths relative to it.
-export function cgroupDir(h: Hierarchy, path: string): string {
-  const rel = h.root !== '/' && path.startsWith(h.root + '/') ? path.slice(h.root.length) : path;
-  return join(h.mountPoint, rel);
-}
+export { cgroupDir } from './layout';
 
 // A container's cgroup: one directory per hierarchy. tsrun creates and
 // removes only these; the host's hierarchies are never changed.
