@@ -3,7 +3,7 @@
 // validators (compiled to standalone code), one bundled file for the CLI,
 // and the C helper (system C compiler). Run by `npm install`/`npm ci`.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -46,4 +46,19 @@ execFileSync(process.execPath, [join(top, 'scripts', 'make-code-cache.mjs'), loa
 const native = join(top, 'src', 'native');
 const sources = readdirSync(native).filter((f) => f.endsWith('.c')).map((f) => join(native, f));
 const cc = process.env.CC || 'cc';
-execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-Werror', '-o', join(dist, 'tsrun-helper'), ...sources], { stdio: 'inherit' });
+const warnings = ['-Wall', '-Wextra', '-Werror'];
+execFileSync(cc, ['-O2', ...warnings, '-o', join(dist, 'tsrun-helper'), ...sources], { stdio: 'inherit' });
+// The Node addon that starts the helper, against Node's own C headers.
+execFileSync(cc, ['-O2', ...warnings, '-shared', '-fPIC', `-I${nodeHeaders()}`, '-o', join(dist, 'tsrun-spawn.node'), join(native, 'node-addon', 'spawn.c')], { stdio: 'inherit' });
+
+// node_api.h: next to this node (a Node.js release, or built from source),
+// or where Debian's libnode-dev puts it.
+function nodeHeaders() {
+  const dirs = [join(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node'];
+  const found = dirs.find((d) => existsSync(join(d, 'node_api.h')));
+  if (!found) {
+    console.error(`build: Node's C headers (node_api.h) are not in ${dirs.join(', ')}; on Debian, install libnode-dev`);
+    process.exit(1);
+  }
+  return found;
+}

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what building and testing tsrun need on a fresh Debian machine:
-# a C compiler, busybox (static) for test rootfs, libseccomp-dev (the
+# a C compiler and Node's C headers, busybox (static) for test rootfs, libseccomp-dev (the
 # seccomp tests compare tsrun's filters with libseccomp's), Docker's default
 # seccomp profile, and the npm dependencies.
 # Safe to run again: it installs only what is missing.
@@ -11,6 +11,9 @@ need=""
 command -v cc >/dev/null 2>&1 || need="$need gcc libc6-dev"
 [ -x /bin/busybox ] || need="$need busybox-static"
 [ -f /usr/include/seccomp.h ] || need="$need libseccomp-dev"
+# Node's C headers, for dist/tsrun-spawn.node (scripts/build.mjs looks in the same places).
+node_prefix=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
+[ -f "$node_prefix/include/node/node_api.h" ] || [ -f /usr/include/node/node_api.h ] || need="$need libnode-dev"
 sh scripts/apt-install-missing.sh setup $need
 
 # Docker's default seccomp profile, as Debian's containers-common ships it

@@ -13,10 +13,10 @@
 // asked for (allowed once nothing is left); a deny rule that names a bit
 // still asked for denies. What no rule decides is denied (the first rule
 // is always "deny everything").
-import { spawnSync } from 'node:child_process';
 import { helperPath } from '../native/helper-path';
 import { UserError } from '../util/errors';
 import type { DeviceRule } from './resources';
+import { childProcess } from '../util/child-process';
 
 const ACCESS: Record<string, number> = { m: 1, r: 2, w: 4 };
 const TYPE: Record<string, number> = { b: 1, c: 2 };
@@ -123,7 +123,7 @@ export function runProgram(prog: Buffer, type: 'b' | 'c', major: number, minor: 
 // Loads the program and attaches it to a cgroup2 directory (BPF_F_ALLOW_MULTI,
 // so programs of parent cgroups keep running too).
 export function attachDeviceProgram(dir: string, program: Buffer, field = 'linux.resources.devices'): void {
-  const r = spawnSync(helperPath(), ['bpf-devices', dir], { input: program, encoding: 'utf8', env: {} });
+  const r = childProcess().spawnSync(helperPath(), ['bpf-devices', dir], { input: program, encoding: 'utf8', env: {} });
   if (r.error) throw new UserError(`${field}: cannot run tsrun-helper: ${r.error.message}`);
   if (r.status !== 0) throw new UserError(`${field}: cannot attach the device program to ${dir}: ${(r.stderr || '').trim() || `exit ${r.status}`}`);
 }

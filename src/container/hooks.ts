@@ -1,5 +1,6 @@
 import type { Hook, Hooks } from '../spec/types';
 import { UserError } from '../util/errors';
+import { childProcess } from '../util/child-process';
 
 export type HookKind = keyof Hooks;
 
@@ -24,10 +25,7 @@ export async function runHooksWarning(kind: HookKind, hooks: Hook[] | undefined,
 }
 
 function runHook(hook: Hook, state: object, field: string): Promise<void> {
-  // Loaded only when there is a hook to run: child_process brings in Node's
-  // net and stream modules (3 to 4 ms), which start and delete need for
-  // nothing else.
-  const { spawn } = require('node:child_process') as typeof import('node:child_process');
+  const { spawn } = childProcess();
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
     for (const e of hook.env ?? []) {

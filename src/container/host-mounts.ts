@@ -2,11 +2,11 @@
 // rootfs bound onto itself, /proc, /dev, ...) in tsrun's, on the host. create
 // records which mounts were under the rootfs before; destroy detaches every
 // other one, so that nothing is left behind.
-import { spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { helperPath } from '../native/helper-path';
 import { UserError } from '../util/errors';
 import { isAtOrUnder, parseMountinfo } from '../util/mountinfo';
+import { childProcess } from '../util/child-process';
 
 export interface HostMounts {
   // The rootfs, symlinks resolved.
@@ -25,6 +25,6 @@ export function hostMountsBefore(rootfs: string): HostMounts {
 export function unmountAdded(m: HostMounts): void {
   const added = parseMountinfo().filter((e) => isAtOrUnder(e.mountPoint, m.under) && !m.before.includes(e.id)).reverse();
   if (!added.length) return;
-  const r = spawnSync(helperPath(), ['unmount', ...added.map((e) => e.mountPoint)], { encoding: 'utf8', env: {} });
+  const r = childProcess().spawnSync(helperPath(), ['unmount', ...added.map((e) => e.mountPoint)], { encoding: 'utf8', env: {} });
   if (r.error || r.status !== 0) throw new UserError(`cannot unmount what the container mounted under ${m.under}: ${(r.stderr || r.error?.message || '').trim()}`);
 }

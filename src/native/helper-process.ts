@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
-import { constants } from 'node:os';
+import { closeSync, readSync, writeSync } from 'node:fs';
 import { helperPath } from './helper-path';
 import { Msg } from './protocol';
 import { encodePlan } from './plan-encoder';
+import { spawnAddon } from './spawn-addon';
 import type { Plan } from '../plan/types';
 import { describeFailure } from '../plan/failure';
-import { UserError } from '../util/errors';
+import { UserError, isUserError } from '../util/errors';
 
 export interface HelperHandlers {
   // The init exists (host pid).
@@ -29,86 +28,113 @@ function frame(type: Msg, payload: Buffer = Buffer.alloc(0)): Buffer {
   return Buffer.concat([head, payload]);
 }
 
-// Starts tsrun-helper, hands it the plan, and answers its sync points until
-// the init reports it is set up. Rejects with a message that names the
-// config field when an op fails.
-export function runHelper(plan: Plan, cwd: string, preserveFds: number, h: HelperHandlers): Promise<RunningHelper> {
-  const syncFd = 3 + preserveFds;
-  const stdio: (number | 'inherit' | 'pipe')[] = ['inherit', 'inherit', 'inherit'];
-  for (let fd = 3; fd < syncFd; fd++) stdio.push(fd);
-  stdio.push('pipe');
-  const child: ChildProcess = spawn(helperPath(), [String(syncFd)], { stdio, cwd, env: {} });
-  const sock = child.stdio[syncFd] as Socket;
-  let pid = 0;
-  let settled = false;
-  let resolveExited!: (code: number) => void;
-  const exited = new Promise<number>((r) => (resolveExited = r));
-
-  return new Promise<RunningHelper>((resolve, reject) => {
-    const fail = (message: string) => {
-      if (settled) return;
-      settled = true;
-      sock.destroy();
-      reject(new UserError(message));
-    };
-    let buf = Buffer.alloc(0);
-    let queue = Promise.resolve();
-    let resolvePid!: () => void;
-    const pidKnown = new Promise<void>((r) => (resolvePid = r));
-
-    const handle = async (type: number, payload: Buffer) => {
-      switch (type) {
-        case Msg.Sync:
-          // The helper reports the pid and the init syncs on one socket:
-          // the init's message may come first.
-          await pidKnown;
-          if (!pid) throw new Error('tsrun-helper exited before it reported the init pid');
-          await h.onSync(payload.readUInt32LE(0));
-          sock.write(frame(Msg.Continue));
-          break;
-        case Msg.Ready:
-          settled = true;
-          sock.destroy();
-          resolve({ pid, exited });
-          break;
-        case Msg.Error: {
-          const index = payload.readUInt32LE(0);
-          const errno = payload.readInt32LE(4);
-          const detail = payload.subarray(8).toString();
-          fail(describeFailure(plan.ops[index], errno, detail));
-          break;
-        }
-      }
-    };
-
-    sock.on('data', (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
-      while (buf.length >= 8) {
-        const len = buf.readUInt32LE(0);
-        if (buf.length < 4 + len) break;
-        const type = buf.readUInt32LE(4);
-        const payload = buf.subarray(8, 4 + len);
-        buf = buf.subarray(4 + len);
-        if (type === Msg.Pid) {
-          pid = payload.readInt32LE(0);
-          h.onPid(pid);
-          resolvePid();
-          continue;
-        }
-        queue = queue.then(() => handle(type, payload)).catch((e: Error) => fail(e.message));
-      }
-    });
-    sock.on('error', () => { /* the close or exit reports it */ });
-    sock.on('close', () => {
-      resolvePid(); // a sync waiting for a pid that never came gives up
-      void queue.then(() => fail(pid ? 'the container init exited before it was set up' : 'tsrun-helper exited before it started the container init'));
-    });
-    child.on('error', (e) => fail(`cannot run ${helperPath()}: ${e.message}`));
-    child.on('exit', (code, signal) => {
-      // The helper exits with the init's code, or 128+N when a signal N ended it.
-      resolveExited(code ?? 128 + (signal ? constants.signals[signal] : 0));
-    });
-    sock.write(frame(Msg.Plan, encodePlan(plan)));
-  });
+function retryInterrupted<T>(f: () => T): T {
+  for (;;) {
+    try {
+      return f();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EINTR') throw e;
+    }
+  }
 }
 
+// Reads whole frames from the helper's socket, blocking: while the helper
+// sets the container up there is nothing else for tsrun to do.
+class FrameReader {
+  private buf = Buffer.alloc(0);
+  constructor(private readonly fd: number) {}
+
+  // The next frame, or undefined when the socket is closed.
+  next(): { type: number; payload: Buffer } | undefined {
+    for (;;) {
+      if (this.buf.length >= 8) {
+        const len = this.buf.readUInt32LE(0);
+        if (this.buf.length >= 4 + len) {
+          const type = this.buf.readUInt32LE(4);
+          const payload = this.buf.subarray(8, 4 + len);
+          this.buf = this.buf.subarray(4 + len);
+          return { type, payload };
+        }
+      }
+      const chunk = Buffer.allocUnsafe(4096);
+      let n: number;
+      try {
+        n = retryInterrupted(() => readSync(this.fd, chunk, 0, chunk.length, null));
+      } catch {
+        n = 0;
+      }
+      if (n === 0) return undefined;
+      this.buf = this.buf.length ? Buffer.concat([this.buf, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    }
+  }
+}
+
+// Starts tsrun-helper, hands it the plan, and answers its sync points until
+// the init reports it is set up. Throws a message that names the config
+// field when an op fails.
+export async function runHelper(plan: Plan, cwd: string, preserveFds: number, h: HelperHandlers): Promise<RunningHelper> {
+  const syncFd = 3 + preserveFds;
+  const path = helperPath();
+  let child: { pid: number; fd: number };
+  try {
+    child = spawnAddon().spawn(path, [path, String(syncFd)], cwd, syncFd);
+  } catch (e) {
+    throw new UserError(`cannot run ${path}: ${(e as Error).message}`);
+  }
+  // Reaps the helper whenever it ends; it exits with the init's code, or
+  // 128+N when a signal N ended it.
+  const exited = spawnAddon().wait(child.pid).catch(() => 255);
+  const send = (type: Msg, payload?: Buffer) => {
+    const data = frame(type, payload);
+    let off = 0;
+    try {
+      while (off < data.length) off += retryInterrupted(() => writeSync(child.fd, data, off));
+    } catch {
+      return false; // the helper is gone: the next read says how
+    }
+    return true;
+  };
+  const sync = async (tag: number) => {
+    try {
+      await h.onSync(tag);
+    } catch (e) {
+      throw isUserError(e) ? e : new UserError((e as Error).message);
+    }
+    send(Msg.Continue);
+  };
+  try {
+    send(Msg.Plan, encodePlan(plan));
+    const reader = new FrameReader(child.fd);
+    let pid = 0;
+    // The helper reports the pid and the init syncs on one socket: the
+    // init's first sync may come before the pid.
+    const early: number[] = [];
+    for (;;) {
+      const m = reader.next();
+      if (!m) throw new UserError(pid ? 'the container init exited before it was set up' : 'tsrun-helper exited before it started the container init');
+      switch (m.type) {
+        case Msg.Pid:
+          pid = m.payload.readInt32LE(0);
+          h.onPid(pid);
+          for (const tag of early.splice(0)) await sync(tag);
+          break;
+        case Msg.Sync:
+          if (!pid) {
+            early.push(m.payload.readUInt32LE(0));
+            break;
+          }
+          await sync(m.payload.readUInt32LE(0));
+          break;
+        case Msg.Ready:
+          return { pid, exited };
+        case Msg.Error: {
+          const index = m.payload.readUInt32LE(0);
+          const errno = m.payload.readInt32LE(4);
+          throw new UserError(describeFailure(plan.ops[index], errno, m.payload.subarray(8).toString()));
+        }
+      }
+    }
+  } finally {
+    closeSync(child.fd);
+  }
+}

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "helper.h"
@@ -126,8 +127,30 @@ static void parent_after_clone(struct ctx *c, pid_t child, int wait_for_it)
 	_exit(128 + WTERMSIG(status));
 }
 
+/* Every signal at its default and none blocked, whatever tsrun's caller or
+ * the way tsrun started us left: the container inherits ignored signals
+ * across exec. Node ignores SIGPIPE, and glibc's posix_spawn sets its two
+ * internal signals to ignored, which libc's sigaction refuses to change:
+ * hence the raw system call, with the kernel's struct sigaction. */
+static void reset_signals(void)
+{
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		uint64_t mask;
+	} dfl = { .handler = SIG_DFL };
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 int main(int argc, char **argv)
 {
+	reset_signals();
 	/* A second mode, apart from plans: attach a cgroup device program. */
 	if (argc == 3 && strcmp(argv[1], "bpf-devices") == 0)
 		return bpf_devices_main(argv[2]);

@@ -1,10 +1,10 @@
 // What a process sees inside the container, for each config field.
 import t, { type Test } from 'tap';
 import { chmodSync, chownSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { baseSpec, makeBundle, uniqueId, type Bundle } from '../lib/tsrun';
+import { baseSpec, makeBundle, TSRUN, uniqueId, type Bundle } from '../lib/tsrun';
 import type { Spec } from '../../src/spec/types';
 import { mountUnder, parseMountinfo as hostMounts } from '../../src/util/mountinfo';
 
@@ -201,6 +201,14 @@ t.test('rlimits', async (t) => {
     s.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 512, hard: 1024 }, { type: 'RLIMIT_CORE', soft: 0, hard: 0 }];
   });
   t.equal(out, '512\n1024\n0\n');
+});
+
+t.test('signals: none ignored or blocked in the container, whatever tsrun was started with', async (t) => {
+  const b = makeBundle(t, baseSpec(['grep', '-E', '^Sig(Ign|Blk)', '/proc/self/status']));
+  // Node itself ignores SIGPIPE; the caller here also ignores SIGUSR1 and SIGRTMIN.
+  const r = spawnSync('sh', ['-c', 'trap "" USR1 34; exec "$@"', 'sh', process.execPath, TSRUN, '--root', b.root, 'run', '-b', b.dir, uniqueId('sig')], { encoding: 'utf8' });
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, 'SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n');
 });
 
 t.test('user, groups, umask, cwd and env', async (t) => {
