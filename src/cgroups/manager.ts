@@ -32,18 +32,6 @@ export class Cgroup {
     }
   }
 
-  addProcess(pid: number): void {
-    // Writing 0 would move the writer itself.
-    if (!(pid > 0)) throw new Error(`cgroup: refusing to move pid ${pid}`);
-    for (const d of this.dirs()) {
-      try {
-        writeFileSync(join(d, 'cgroup.procs'), String(pid));
-      } catch (e) {
-        throw new UserError(`linux.cgroupsPath: cannot move the init into ${d}: ${(e as Error).message}`);
-      }
-    }
-  }
-
   // The pids in the container's cgroup (from the first hierarchy that has it).
   pids(): number[] {
     for (const d of this.dirs()) {
@@ -127,19 +115,27 @@ export class Cgroup {
   remove(timeoutMs = 5_000): void {
     const deadline = Date.now() + timeoutMs;
     for (const d of this.dirs()) {
-      for (const sub of [...subdirs(d), d]) {
-        for (;;) {
-          try {
-            rmdirSync(sub);
-            break;
-          } catch (e) {
-            const code = (e as NodeJS.ErrnoException).code;
-            if (code === 'ENOENT') break;
-            if (code !== 'EBUSY' || Date.now() > deadline) throw new UserError(`cannot remove the cgroup ${sub}: ${code}`);
-            sleepSync(5);
-          }
-        }
-      }
+      // Most have nothing below them: the directory alone, first.
+      if (removeDir(d, deadline, false)) continue;
+      for (const sub of [...subdirs(d), d]) removeDir(sub, deadline, true);
+    }
+  }
+}
+
+// rmdir, true once the directory is gone. A busy one (processes still
+// exiting, or directories below it) is retried until the deadline, or at
+// once reported as false when `retry` is not set.
+function removeDir(dir: string, deadline: number, retry: boolean): boolean {
+  for (;;) {
+    try {
+      rmdirSync(dir);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return true;
+      if (code === 'EBUSY' && !retry) return false;
+      if (code !== 'EBUSY' || Date.now() > deadline) throw new UserError(`cannot remove the cgroup ${dir}: ${code}`);
+      sleepSync(5);
     }
   }
 }

@@ -3,7 +3,6 @@ import { parseArgs } from './args';
 import { makeLogger } from './log';
 import type { Command } from './command';
 import { loadBundle } from './bundle-loader';
-import { warmUpCgroupAttach } from '../cgroups/attach-warmup';
 import { dirname, join } from 'node:path';
 
 declare const TSRUN_VERSION: string;
@@ -21,9 +20,6 @@ function loadCommand(name: string): Command {
 function loadHelp(): typeof import('./help') {
   return require(join(distDir(), 'help.js')) as typeof import('./help');
 }
-
-// The commands that move a process into a cgroup (see attach-warmup.ts).
-const MOVES_INTO_CGROUP = new Set(['create', 'run', 'exec']);
 
 const str = (v: unknown) => (v === undefined ? undefined : String(v));
 
@@ -48,7 +44,6 @@ async function main(argv: string[]): Promise<number> {
       throw new UserError('--systemd-cgroup: systemd cgroup management is not supported by tsrun yet');
     }
     log.debug(`${a.command.name} ${a.positionals.join(' ')}`);
-    if (MOVES_INTO_CGROUP.has(a.command.name)) warmUpCgroupAttach();
     return await loadCommand(a.command.name)(a, log);
   } catch (e) {
     if (isUserError(e)) {

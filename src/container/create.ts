@@ -1,6 +1,5 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { applyResources } from '../cgroups/apply';
-import { warmUpCgroupAttach } from '../cgroups/attach-warmup';
 import { Cgroup, resolveCgroupPath } from '../cgroups/manager';
 import { runHelper, type RunningHelper } from '../native/helper-process';
 import { SyncTag } from '../native/protocol';
@@ -78,20 +77,24 @@ export async function createContainer(o: CreateOptions): Promise<Created> {
   let pid = 0;
   try {
     dir.write(record);
-    cgroup.create();
-    // Limits and device rules are in place before the init joins the cgroup.
-    applyResources(cgroup, spec.linux?.resources ?? {}, { configDevicePaths: spec.linux?.devices?.map((d) => d.path) });
+    // The pids limit comes once the init exists (plan/compile.ts says why).
+    const { pids, ...beforeClone } = spec.linux?.resources ?? {};
     // Steps 3 and 4 of the lifecycle, after the environment exists (see plan/compile.ts).
     const hookState = () => ociState({ ...record, pid }, 'created');
-    // Moving the init into its cgroup waits for the kernel: start that wait
-    // now, behind the helper's start (not sooner: it holds up cgroup mkdirs).
-    warmUpCgroupAttach(host.cgroupLayout);
     const helper = await runHelper(plan, bundle, preserveFds, {
+      // The cgroup is made while the helper starts; the helper waits for it
+      // before it enters the cgroup and clones the init into it, which is
+      // then born with the limits and device rules in place (plan/cgroup.ts).
+      meanwhile: () => {
+        cgroup.create();
+        applyResources(cgroup, beforeClone, { configDevicePaths: spec.linux?.devices?.map((d) => d.path) });
+      },
       onPid: (p) => { pid = p; },
       onSync: async (tag) => {
+        // SyncTag.CgroupMade needs nothing more: meanwhile made it.
         if (tag === SyncTag.Cloned) {
           writeIdMaps(pid, spec);
-          cgroup.addProcess(pid);
+          if (pids) applyResources(cgroup, { pids }, { update: true });
         } else if (tag === SyncTag.RuntimeHooks) {
           await runHooks('prestart', spec.hooks?.prestart, hookState());
           await runHooks('createRuntime', spec.hooks?.createRuntime, hookState());

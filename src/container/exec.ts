@@ -1,8 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { warmUpCgroupAttach } from '../cgroups/attach-warmup';
-import { Cgroup } from '../cgroups/manager';
 import { runHelper } from '../native/helper-process';
-import { SyncTag } from '../native/protocol';
 import { capabilityNumber } from '../plan/capabilities';
 import { compileExecPlan } from '../plan/exec';
 import { formatPlan } from '../plan/compile';
@@ -92,9 +89,6 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   const status = statusOf(dir, record);
   if (status !== 'running' && status !== 'created') throw new UserError(`cannot exec in container ${o.id}: it is ${status}`);
   const host = hostFacts();
-  // The process joins the container's cgroup, which waits for the kernel:
-  // start that wait now (exec makes no cgroups that it would hold up).
-  warmUpCgroupAttach(host.cgroupLayout);
   const process = execProcess(o, record.spec);
   const spec: Spec = { ...record.spec, process };
 
@@ -108,13 +102,12 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   }
 
   const preserveFds = withListenFds(process, o.preserveFds);
-  const plan = compileExecPlan({ spec, id: o.id, initPid: record.pid, foreground: !o.detach, preserveFds, consoleSocket: o.consoleSocket, host });
+  const plan = compileExecPlan({ spec, id: o.id, initPid: record.pid, cgroupPath: record.cgroupPath, foreground: !o.detach, preserveFds, consoleSocket: o.consoleSocket, host });
   if (o.trace) globalThis.process.stderr.write(formatPlan(plan) + '\n');
-  const cgroup = new Cgroup(host.cgroupLayout, record.cgroupPath);
   let pid = 0;
   const helper = await runHelper(plan, record.bundle, preserveFds, {
     onPid: (p) => { pid = p; },
-    onSync: (tag) => { if (tag === SyncTag.Cloned) cgroup.addProcess(pid); },
+    onSync: () => {},
   });
   if (o.pidFile) {
     writeFileSync(`${o.pidFile}.tsrun-tmp`, String(pid));

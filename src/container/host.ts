@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { detectLayout } from '../cgroups/layout';
+import { detectLayout, ownCgroups } from '../cgroups/layout';
 import type { HostFacts } from '../plan/context';
 import { mountUnder, parseMountinfo } from '../util/mountinfo';
 
@@ -33,6 +33,7 @@ export function hostFacts(): HostFacts {
   return {
     lastCap: lastCapability(),
     cgroupLayout: detectLayout(),
+    ownCgroups: ownCgroups(),
     lsm: lsmState(),
     mountOf(path) {
       const m = mountUnder(realpathSync(path), parseMountinfo());

@@ -1,6 +1,6 @@
 import { closeSync, readSync, writeSync } from 'node:fs';
 import { helperPath } from './helper-path';
-import { Msg } from './protocol';
+import { Msg, SyncTag } from './protocol';
 import { encodePlan } from './plan-encoder';
 import { spawnAddon } from './spawn-addon';
 import type { Plan } from '../plan/types';
@@ -8,6 +8,10 @@ import { describeFailure } from '../plan/failure';
 import { UserError, isUserError } from '../util/errors';
 
 export interface HelperHandlers {
+  // Work that may overlap the helper's start: it runs once the plan is
+  // sent, while the helper reads it and clones the init, and before any
+  // message of theirs is answered.
+  meanwhile?(): void;
   // The init exists (host pid).
   onPid(pid: number): void;
   // The init waits at a sync point until this resolves.
@@ -105,6 +109,22 @@ export async function runHelper(plan: Plan, cwd: string, preserveFds: number, h:
   try {
     send(Msg.Plan, encodePlan(plan));
     const reader = new FrameReader(child.fd);
+    try {
+      h.meanwhile?.();
+    } catch (e) {
+      // The init may exist already: report its pid, so that the caller's
+      // clean-up ends it (the helper reports it right after the clone). A
+      // helper waiting for the cgroup has cloned nothing: the closed socket
+      // ends it.
+      for (let m = reader.next(); m; m = reader.next()) {
+        if (m.type === Msg.Pid) {
+          h.onPid(m.payload.readInt32LE(0));
+          break;
+        }
+        if (m.type === Msg.Error || (m.type === Msg.Sync && m.payload.readUInt32LE(0) === SyncTag.CgroupMade)) break;
+      }
+      throw e;
+    }
     let pid = 0;
     // The helper reports the pid and the init syncs on one socket: the
     // init's first sync may come before the pid.
@@ -118,13 +138,13 @@ export async function runHelper(plan: Plan, cwd: string, preserveFds: number, h:
           h.onPid(pid);
           for (const tag of early.splice(0)) await sync(tag);
           break;
-        case Msg.Sync:
-          if (!pid) {
-            early.push(m.payload.readUInt32LE(0));
-            break;
-          }
-          await sync(m.payload.readUInt32LE(0));
+        case Msg.Sync: {
+          const tag = m.payload.readUInt32LE(0);
+          // The helper's own sync point comes before the clone.
+          if (!pid && tag !== SyncTag.CgroupMade) early.push(tag);
+          else await sync(tag);
           break;
+        }
         case Msg.Ready:
           return { pid, exited };
         case Msg.Error: {

@@ -29,6 +29,8 @@ struct plan {
 	struct op *ops;
 };
 
+#define MAX_HIERARCHIES 32
+
 /* What the ops share while the plan runs. */
 struct ctx {
 	int sync_fd;     /* socket to tsrun; -1 once closed */
@@ -36,6 +38,9 @@ struct ctx {
 	int fifo_fd;     /* the exec fifo, opened read-write */
 	int console_fd;  /* where the init sends the pty master */
 	int relay_fd;    /* the helper's end when it relays the terminal itself */
+	int cgroup2_fd;  /* the cgroup2 directory the init is cloned into, or -1 */
+	int return_fds[MAX_HIERARCHIES]; /* a waiting helper's own v1 cgroups, opened before any setns */
+	uint32_t nreturn;
 	char exec_path[4096];
 	char detail[512]; /* extra words for an error report */
 };
@@ -61,6 +66,9 @@ int op_unshare(struct ctx *, const struct op *);
 int op_sethostname(struct ctx *, const struct op *);
 int op_setdomainname(struct ctx *, const struct op *);
 int op_sync(struct ctx *, const struct op *);
+int op_enter_cgroup(struct ctx *, const struct op *);
+int move_self_into(int dirfd, const char *file);
+void return_from_cgroup(struct ctx *c);
 
 int op_write_file(struct ctx *, const struct op *);
 int op_open_fifo(struct ctx *, const struct op *);

@@ -75,6 +75,7 @@ static const struct op_def ops[] = {
 	[OP_CHROOT] = { "s", op_chroot },
 	[OP_MOUNT_TMPFS] = { "ssisi", op_mount_tmpfs }, /* tmpfs.c */
 	[OP_MOUNT_SETATTR] = { "sii", op_mount_setattr },
+	[OP_ENTER_CGROUP] = { "vsv", op_enter_cgroup },
 };
 
 static int check_signature(const struct op *op)
@@ -99,7 +100,7 @@ static int check_signature(const struct op *op)
 
 static void die_setup(int sync_fd, const char *why)
 {
-	struct ctx c = { .sync_fd = sync_fd };
+	struct ctx c = { .sync_fd = sync_fd, .cgroup2_fd = -1 };
 	snprintf(c.detail, sizeof c.detail, "%s", why);
 	report_error(&c, UINT32_MAX, EINVAL);
 	fprintf(stderr, "tsrun-helper: %s\n", why);
@@ -107,15 +108,16 @@ static void die_setup(int sync_fd, const char *why)
 }
 
 /* The helper's part after the clone: report the pid, then leave or wait. */
-static void parent_after_clone(struct ctx *c, pid_t child, int wait_for_it)
+static void parent_after_clone(struct ctx *c, pid_t child, const struct op *clone)
 {
 	int32_t pid = child;
 	send_msg(c->sync_fd, MSG_PID, &pid, 4);
 	close(c->sync_fd);
 	if (c->console_fd >= 0)
 		close(c->console_fd);
-	if (!wait_for_it)
+	if (!clone->args[1].i)
 		_exit(0);
+	return_from_cgroup(c);
 	if (c->relay_fd >= 0)
 		_exit(relay_terminal(c->relay_fd, child));
 	int status;
@@ -163,7 +165,7 @@ int main(int argc, char **argv)
 	}
 	run_from_sealed_copy(argv);
 
-	struct ctx c = { .sync_fd = atoi(argv[1]), .root_fd = -1, .fifo_fd = -1, .console_fd = -1, .relay_fd = -1 };
+	struct ctx c = { .sync_fd = atoi(argv[1]), .root_fd = -1, .fifo_fd = -1, .console_fd = -1, .relay_fd = -1, .cgroup2_fd = -1 };
 	/* Until execve nobody may ptrace us or open our /proc/self/exe through /proc/PID. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
@@ -202,7 +204,7 @@ int main(int argc, char **argv)
 			pid_t child;
 			rc = op_clone(&c, op, &child);
 			if (rc == 0 && child > 0)
-				parent_after_clone(&c, child, (int)op->args[1].i);
+				parent_after_clone(&c, child, op);
 		} else {
 			rc = ops[op->code].fn(&c, op);
 		}

@@ -82,6 +82,7 @@ enum op_code {
 	OP_CHROOT = 42,        /* path: chroot into it (no mount namespace of its own) */
 	OP_MOUNT_TMPFS = 43,   /* source, target in root, flags, data, copy_up: a config tmpfs (tmpfs.c) */
 	OP_MOUNT_SETATTR = 44, /* target in root, attr_set, attr_clr: mount_setattr(2), recursively */
+	OP_ENTER_CGROUP = 45,  /* v1 tasks files, cgroup2 dir, own tasks files: move into the first, clone into the second, wait in the third */
 };
 
 #endif

@@ -65,12 +65,15 @@ export enum Op {
   Chroot = 42,
   MountTmpfs = 43,
   MountSetattr = 44,
+  EnterCgroup = 45,
 }
 
 // What an init asks tsrun to do at a sync point.
 export enum SyncTag {
-  // The init exists: write id maps, place it in its cgroups.
+  // The init exists: write its id maps (a new user namespace), set the pids limit.
   Cloned = 1,
   // Mounts are done, pivot_root not yet: prestart and createRuntime hooks.
   RuntimeHooks = 2,
+  // The helper is about to enter the container's cgroup: it must exist.
+  CgroupMade = 3,
 }

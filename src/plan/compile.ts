@@ -1,5 +1,6 @@
 import { Op, SyncTag } from '../native/protocol';
 import type { CompileInput } from './context';
+import { enterCgroupOp } from './cgroup';
 import { planNamespaces } from './namespaces';
 import { op } from './ops';
 import { processExecOps, processSetupOps, sysctlOps, terminalOps } from './process';
@@ -19,16 +20,22 @@ export function compilePlan(input: CompileInput): Plan {
 
   // In the helper, on the host.
   ops.push(op.openFifo(input.fifoPath));
+  const enterCgroup = enterCgroupOp(input.host.cgroupLayout, input.cgroupPath, input.host.ownCgroups, input.foreground);
+  if (enterCgroup) ops.push(op.sync(SyncTag.CgroupMade, 'make the container\'s cgroup', 'linux.cgroupsPath'), enterCgroup);
   ops.push(...seccompListenerOps(spec));
   const tty = terminalOps(input, spec.process, '/dev/console');
   ops.push(...ns.beforeClone, ...tty.beforeClone);
   ops.push(op.clone(ns.cloneFlags, ns.created.filter((t) => t !== 'cgroup' && t !== 'time'), input.foreground));
 
-  // In the init.
-  ops.push(op.sync(SyncTag.Cloned, inUserNs ? 'write the id maps and place the init in its cgroup' : 'place the init in its cgroup', 'linux'));
-  if (inUserNs) {
-    ops.push(op.setresgid(0, 'linux.gidMappings'), op.setresuid(0, 'linux.uidMappings'));
+  // In the init. The pids limit is set once it exists: the helper and the
+  // init are both in the cgroup at the clone, which a limit of 0 or 1
+  // would refuse; the init has run nothing of the container yet.
+  const pidsLimit = spec.linux?.resources?.pids !== undefined;
+  if (inUserNs || pidsLimit) {
+    const why = [...(inUserNs ? ['write the id maps'] : []), ...(pidsLimit ? ['set the pids limit'] : [])].join(' and ');
+    ops.push(op.sync(SyncTag.Cloned, why, 'linux'));
   }
+  if (inUserNs) ops.push(op.setresgid(0, 'linux.gidMappings'), op.setresuid(0, 'linux.uidMappings'));
   ops.push(...ns.afterCgroup);
   if (spec.process?.oomScoreAdj !== undefined) {
     ops.push(op.writeFile('/proc/self/oom_score_adj', String(spec.process.oomScoreAdj), 'process.oomScoreAdj'));

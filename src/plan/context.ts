@@ -12,6 +12,8 @@ export interface HostFacts {
   lsm?: { apparmor: boolean; selinux: boolean; apparmorAttr?: string };
   // The mount a path is on, and whether it is shared (read only when needed).
   mountOf?(path: string): { mountPoint: string; shared: boolean } | undefined;
+  // tsrun's own cgroups (/proc/self/cgroup), by hierarchy key.
+  ownCgroups?: Map<string, string>;
 }
 
 export interface CompileInput {

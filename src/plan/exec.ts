@@ -1,4 +1,5 @@
-import { Op, SyncTag } from '../native/protocol';
+import { Op } from '../native/protocol';
+import { enterCgroupOp } from './cgroup';
 import type { Spec } from '../spec/types';
 import type { HostFacts } from './context';
 import { FLAG, JOIN_ORDER, PROC_NS_NAME } from './namespaces';
@@ -13,6 +14,8 @@ export interface ExecInput {
   spec: Spec;
   id: string;
   initPid: number;
+  // The container's cgroup path inside each hierarchy.
+  cgroupPath: string;
   foreground: boolean;
   preserveFds: number;
   consoleSocket?: string;
@@ -33,13 +36,15 @@ export function compileExecPlan(x: ExecInput): Plan {
   // The console socket and the seccomp listener are host paths: connect
   // before joining the mount namespace.
   const ops = [...tty.beforeClone, ...seccompListenerOps(x.spec)];
+  // Before any namespace is joined: the cgroup paths are the host's.
+  const enterCgroup = enterCgroupOp(x.host.cgroupLayout, x.cgroupPath, x.host.ownCgroups, x.foreground);
+  if (enterCgroup) ops.push(enterCgroup);
   for (const t of JOIN_ORDER.filter((t) => have.has(t))) {
     ops.push(op.setns(`/proc/${x.initPid}/ns/${PROC_NS_NAME[t]}`, FLAG[t], t, 'linux.namespaces'));
   }
   // No mount namespace of its own: the container's root is only the init's root directory.
   if (!have.has('mount')) ops.push(op.chroot(`/proc/${x.initPid}/root`, 'linux.namespaces'));
   ops.push(op.clone(0, [], x.foreground));
-  ops.push(op.sync(SyncTag.Cloned, 'place the process in the container\'s cgroup', 'linux'));
   ops.push(...tty.inContainer);
   ops.push(...processSetupOps(x.spec));
   ops.push(...withLsm(processExecOps(input), input).filter((o) => o.code !== Op.WaitFifo));

@@ -33,6 +33,15 @@ export const op = {
     code: Op.Clone, args: [flags, wait ? 1 : 0], field: 'linux.namespaces',
     step: `clone the container init${names.length ? ` into new ${names.join(', ')} namespaces` : ''}`,
   }),
+  // returnTo: where a helper that stays to wait for the init goes back to.
+  enterCgroup: (v1Tasks: string[], cgroup2Dir: string, returnTo: string[]): PlanOp => ({
+    code: Op.EnterCgroup, args: [v1Tasks, cgroup2Dir, returnTo], field: 'linux.cgroupsPath',
+    step: [
+      ...(v1Tasks.length ? [`move the helper into ${v1Tasks.join(', ')} (the init is born there)`] : []),
+      ...(cgroup2Dir ? [`open ${cgroup2Dir} to clone the init into`] : []),
+      ...(returnTo.length ? [`open ${returnTo.join(', ')} to wait in after the clone`] : []),
+    ].join('; '),
+  }),
   sync: (tag: number, why: string, field: string): PlanOp =>
     ({ code: Op.Sync, args: [tag], field, step: `wait for tsrun to ${why}` }),
   sethostname: (name: string): PlanOp =>

@@ -57,3 +57,18 @@ t.test('a relative path goes under tsrun\'s own cgroup', async (t) => {
   t.equal(b.run(['delete', '--force', id]).status, 0);
   t.notOk(existsSync(join(under, '..')), 'the parent tsrun made is gone');
 });
+
+// A container may make cgroups below its own (with its own cgroup namespace
+// and a writable cgroup mount); delete removes them, deepest first.
+t.test('cgroups made below the container\'s are removed at delete', async (t) => {
+  const top = uniqueId('cgs');
+  const b = makeCgBundle(t, baseSpec(['sleep', '1000']));
+  b.spec.linux!.cgroupsPath = `/${top}`;
+  b.write();
+  t.teardown(() => { for (const m of mounts) for (const d of ['a/b', 'a', 'c', '']) try { rmdirSync(join(m, top, d)); } catch { /* gone */ } });
+  const id = uniqueId('cgs');
+  t.equal(b.run(['run', '-d', '-b', b.dir, id]).status, 0);
+  for (const m of mounts) for (const d of ['a', 'a/b', 'c']) mkdirSync(join(m, top, d));
+  t.equal(b.run(['delete', '--force', id]).status, 0);
+  for (const m of mounts) t.notOk(existsSync(join(m, top)), `nothing left in ${m}`);
+});

@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseSpec, cgroupDirsOf, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
+import { baseSpec, cgroupDirsOf, processesOf, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
 import { LAYOUT, V2, hostDir, insidePath, makeCgBundle, readCg, someBlockDevice, unifiedHostDir, withCgroupMount } from '../lib/cgroups';
 import type { Resources } from '../../src/cgroups/resources';
 import type { Spec } from '../../src/spec/types';
@@ -209,6 +209,7 @@ t.test('a resource the host cannot provide: an error naming it, nothing left beh
     t.match(r.stderr, want);
     for (const d of cgroupDirsOf(id)) t.notOk(existsSync(d), `no cgroup left at ${d}`);
     t.notOk(existsSync(join(b.root, id)), 'no state dir left');
+    t.same(processesOf(b), [], 'no process of the container left');
   }
 });
 

@@ -2,7 +2,7 @@
 import t, { type Test } from 'tap';
 import { chmodSync, existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseSpec, cgroupDirsOf, makeBundle, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
+import { baseSpec, cgroupDirsOf, makeBundle, spawnTsrun, uniqueId, waitForStatus, type Bundle } from '../lib/tsrun';
 
 function running(t: Test, edit: (s: ReturnType<typeof baseSpec>) => void = () => {}, prepare: (b: Bundle) => void = () => {}) {
   const spec = baseSpec(['sh', '-c', 'echo made-by-init > /tmp/mark; exec sleep 1000']);
@@ -44,6 +44,30 @@ t.test('exit codes, stdio and flags', async (t) => {
   const missing = b.run(['exec', id, 'no-such-program']);
   t.not(missing.status, 0);
   t.match(missing.stderr, /executable file not found in \$PATH/);
+});
+
+// A helper that waits for its process (exec and run in the foreground) goes
+// back to tsrun's own cgroups after the clone: every hierarchy's cgroup.procs
+// of the container lists only the container's processes.
+t.test('a waiting helper is not one of the container\'s processes', async (t) => {
+  const { b, id, pid } = running(t);
+  const helperIn = (dir: string) => readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)
+    .filter((p) => { try { return /tsrun-helper/.test(readlinkSync(`/proc/${p}/exe`)); } catch { return false; } });
+  const exec = spawnTsrun(b, ['exec', id, 'sh', '-c', 'touch /tmp/exec-runs; sleep 3']);
+  t.teardown(() => { exec.kill('SIGKILL'); });
+  for (let i = 0; i < 200 && !b.run(['exec', id, 'ls', '/tmp/exec-runs']).stdout; i++);
+  for (const d of cgroupDirsOf(id)) {
+    t.same(helperIn(d), [], `exec: no helper in ${d}`);
+    t.ok(readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n').includes(String(pid)), `the init is in ${d}`);
+  }
+  const fg = makeBundle(t, baseSpec(['sleep', '3']));
+  const fgId = uniqueId('fg');
+  const run = spawnTsrun(fg, ['run', '-b', fg.dir, fgId]);
+  t.teardown(() => { run.kill('SIGKILL'); });
+  await waitForStatus(fg, fgId, 'running');
+  for (const d of cgroupDirsOf(fgId)) t.same(helperIn(d), [], `run: no helper in ${d}`);
+  const code = await new Promise((resolve) => run.on('exit', resolve));
+  t.equal(code, 0, 'run ends with the container');
 });
 
 t.test('--process, --detach and --pid-file', async (t) => {

@@ -1,9 +1,9 @@
 // A failed create leaves nothing behind: no process, mount, cgroup or state
 // directory, and the error names the config field.
 import t, { type Test } from 'tap';
-import { existsSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseSpec, cgroupDirsOf, hostMountsUnder, makeBundle, uniqueId, type Bundle } from '../lib/tsrun';
+import { baseSpec, cgroupDirsOf, hostMountsUnder, makeBundle, processesOf, uniqueId, type Bundle } from '../lib/tsrun';
 import type { Spec } from '../../src/spec/types';
 
 // Creates with a broken config; checks the message and that nothing is left.
@@ -19,11 +19,7 @@ function failsCleanly(t: Test, edit: (s: Spec, b: Bundle) => void, message: RegE
   for (const d of cgroupDirsOf(id)) t.notOk(existsSync(d), `no cgroup ${d}`);
   // Only the bundle's: the rest of the host may be mounting things meanwhile.
   t.same(hostMountsUnder(b.dir), [], 'no mount left on the host');
-  const stray = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    // The helper runs in the bundle directory and the init's root is the rootfs.
-    try { return [readlinkSync(`/proc/${p}/cwd`), readlinkSync(`/proc/${p}/root`)].some((l) => l.startsWith(b.dir)); } catch { return false; }
-  });
-  t.same(stray, [], 'no process of the container left');
+  t.same(processesOf(b), [], 'no process of the container left');
   return r;
 }
 

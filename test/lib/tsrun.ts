@@ -1,7 +1,7 @@
 // Helpers for integration tests: run the built tsrun against bundles made
 // per test, in a state root per test, and clean up whatever happens.
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Spec } from '../../src/spec/types';
@@ -131,6 +131,14 @@ export function cgroupDirsOf(id: string): string[] {
 // Lines of the host's mountinfo that mention a path.
 export function hostMountsUnder(path: string): string[] {
   return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(path));
+}
+
+// Live processes of a bundle's container: the helper runs in the bundle
+// directory and the init's root is the rootfs under it (a zombie has neither).
+export function processesOf(b: Bundle): string[] {
+  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try { return [readlinkSync(`/proc/${p}/cwd`), readlinkSync(`/proc/${p}/root`)].some((l) => l.startsWith(b.dir)); } catch { return false; }
+  });
 }
 
 // tsrun in the background, for commands that wait (run in the foreground).

@@ -98,6 +98,14 @@ const brief = (ops: PlanOp[]) => ops.map((o) => [Op[o.code], o.args, o.field]);
 // The ops a mount produced, by its field.
 const forField = (plan: Plan, field: string) => plan.ops.filter((o) => o.field === field);
 const text = (a: unknown) => (a as Buffer).toString('utf8');
+// The plan less the helper's entry into the cgroup (its own test below):
+// what the namespace and process tests look at.
+const core = (plan: Plan): Plan => ({
+  ...plan,
+  ops: plan.ops.filter((o) => o.code !== Op.EnterCgroup && !(o.code === Op.Sync && o.args[0] === SyncTag.CgroupMade)),
+});
+const FLAGS = CLONE.NEWPID | CLONE.NEWNET | CLONE.NEWIPC | CLONE.NEWUTS | CLONE.NEWNS;
+const V1_TASKS = ['/sys/fs/cgroup/systemd/tsrun/c1/tasks', '/sys/fs/cgroup/cpu,cpuacct/tsrun/c1/tasks', '/sys/fs/cgroup/memory/tsrun/c1/tasks'];
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -114,8 +122,8 @@ const CHR_666 = S_IFCHR | 0o666;
 t.test('the base config: every step in order', async (t) => {
   const plan = compile(base());
   t.same(names(plan.ops), [
-    'OpenFifo', 'Clone',
-    'Sync', 'JoinKeyring', 'Sethostname',
+    'OpenFifo', 'Sync', 'EnterCgroup', 'Clone',
+    'JoinKeyring', 'Sethostname',
     'Mount', 'Mount', 'OpenRoot',
     'Mkdirs', 'Mount', 'MountTmpfs', 'Mkdirs', 'Mount',
     'Mknod', 'Mknod', 'Mknod', 'Mknod', 'Mknod', 'Mknod',
@@ -126,15 +134,67 @@ t.test('the base config: every step in order', async (t) => {
     'ResolveExec', 'Ready', 'WaitFifo', 'CloseFds', 'Exec',
   ]);
   t.equal(plan.waitForInit, false);
-  t.same(brief(plan.ops.slice(0, 3)), [
+  t.same(brief(plan.ops.slice(0, 4)), [
     ['OpenFifo', ['/run/tsrun/c1/exec.fifo'], 'exec fifo'],
-    ['Clone', [CLONE.NEWPID | CLONE.NEWNET | CLONE.NEWIPC | CLONE.NEWUTS | CLONE.NEWNS, 0], 'linux.namespaces'],
-    ['Sync', [SyncTag.Cloned], 'linux'],
+    ['Sync', [SyncTag.CgroupMade], 'linux.cgroupsPath'],
+    ['EnterCgroup', [V1_TASKS, '/sys/fs/cgroup/unified/tsrun/c1', []], 'linux.cgroupsPath'],
+    ['Clone', [FLAGS, 0], 'linux.namespaces'],
   ]);
-  t.same(brief(plan.ops.slice(6, 8)), [
+  t.same(brief(plan.ops.slice(7, 9)), [
     ['Mount', ['/bundle/rootfs', '/bundle/rootfs', 0, '', MS.BIND | MS.REC, ''], 'root.path'],
     ['OpenRoot', ['/bundle/rootfs'], 'root.path'],
   ]);
+});
+
+t.test('the cgroup: the helper enters it, the init is born in it', async (t) => {
+  const own = new Map([['name=systemd', '/'], ['cpu,cpuacct', '/user.slice'], ['memory', '/'], ['', '/']]);
+  const ownTasks = ['/sys/fs/cgroup/systemd/tasks', '/sys/fs/cgroup/cpu,cpuacct/user.slice/tasks', '/sys/fs/cgroup/memory/tasks'];
+  t.test('hybrid, in the foreground: back to tsrun\'s own v1 cgroups to wait', async (t) => {
+    const plan = compile(base(), { foreground: true, host: { ...host(), ownCgroups: own } });
+    t.same(brief(plan.ops.slice(1, 4)), [
+      ['Sync', [SyncTag.CgroupMade], 'linux.cgroupsPath'],
+      ['EnterCgroup', [V1_TASKS, '/sys/fs/cgroup/unified/tsrun/c1', ownTasks], 'linux.cgroupsPath'],
+      ['Clone', [FLAGS, 1], 'linux.namespaces'],
+    ]);
+    t.same(ofCode(plan, Op.Sync).map((o) => o.args[0]), [SyncTag.CgroupMade], 'no other sync');
+  });
+  t.test('detached: the helper exits right after the clone, from where it is', async (t) => {
+    const plan = compile(base(), { host: { ...host(), ownCgroups: own } });
+    t.same(ofCode(plan, Op.EnterCgroup)[0].args[2], []);
+  });
+  t.test('a pids limit: set at a sync once the init exists, first thing in it', async (t) => {
+    const spec = base();
+    spec.linux!.resources = { pids: { limit: 0 } };
+    const plan = compile(spec);
+    const at = indexOf(plan, Op.Clone) + 1;
+    t.same(brief([plan.ops[at]]), [['Sync', [SyncTag.Cloned], 'linux']]);
+    t.match(plan.ops[at].step, /set the pids limit$/);
+    spec.linux!.namespaces!.push({ type: 'user' });
+    t.match(compile(spec).ops[at].step, /write the id maps and set the pids limit$/);
+  });
+  t.test('cgroup v2 only: cloned into the directory, nothing moved', async (t) => {
+    const plan = compile(base(), { host: host(unified) });
+    t.same(brief(ofCode(plan, Op.EnterCgroup)), [['EnterCgroup', [[], '/sys/fs/cgroup/tsrun/c1', []], 'linux.cgroupsPath']]);
+    t.match(ofCode(plan, Op.EnterCgroup)[0].step, /^open \/sys\/fs\/cgroup\/tsrun\/c1 to clone the init into$/);
+  });
+  t.test('no cgroups on the host: no step for them', async (t) => {
+    const plan = compile(base(), { host: host(detectLayout('')) });
+    t.same(ofCode(plan, Op.EnterCgroup), []);
+    t.same(ofCode(plan, Op.Sync), []);
+  });
+  t.test('before any namespace is joined, where the paths are the host\'s', async (t) => {
+    const spec = base();
+    spec.linux!.namespaces = [{ type: 'mount', path: '/proc/42/ns/mnt' }, { type: 'pid' }];
+    const plan = compile(spec);
+    t.ok(indexOf(plan, Op.EnterCgroup) < indexOf(plan, Op.Setns));
+  });
+  t.test('exec: entered first, no sync; back to wait in the foreground', async (t) => {
+    const exec = compileExecPlan({ spec: base(), id: 'c1', initPid: 4242, cgroupPath: '/tsrun/c1', foreground: true, preserveFds: 0, host: { ...host(), ownCgroups: own } });
+    t.same(names(exec.ops.slice(0, 2)), ['EnterCgroup', 'Setns']);
+    t.same(ofCode(exec, Op.EnterCgroup)[0].args, [V1_TASKS, '/sys/fs/cgroup/unified/tsrun/c1', ownTasks]);
+    t.same(ofCode(exec, Op.Sync), []);
+    t.same(ofCode(exec, Op.Clone)[0].args, [0, 1]);
+  });
 });
 
 t.test('namespaces', async (t) => {
@@ -142,7 +202,7 @@ t.test('namespaces', async (t) => {
     const plan = compile(base());
     t.same(ofCode(plan, Op.Setns), []);
     t.same(ofCode(plan, Op.Unshare), []);
-    t.match(plan.ops[1].step, 'into new ipc, uts, network, pid, mount namespaces');
+    t.match(ofCode(plan, Op.Clone)[0].step, 'into new ipc, uts, network, pid, mount namespaces');
   });
 
   t.test('with a path: setns before the clone, user first and mount last', async (t) => {
@@ -155,8 +215,10 @@ t.test('namespaces', async (t) => {
       { type: 'uts' },
     ];
     const plan = compile(spec);
-    t.same(brief(plan.ops.slice(0, 5)), [
+    t.same(brief(plan.ops.slice(0, 7)), [
       ['OpenFifo', ['/run/tsrun/c1/exec.fifo'], 'exec fifo'],
+      ['Sync', [SyncTag.CgroupMade], 'linux.cgroupsPath'],
+      ['EnterCgroup', [V1_TASKS, '/sys/fs/cgroup/unified/tsrun/c1', []], 'linux.cgroupsPath'],
       ['Setns', ['/proc/42/ns/user', CLONE.NEWUSER], 'linux.namespaces[3].path'],
       ['Setns', ['/var/run/netns/n1', CLONE.NEWNET], 'linux.namespaces[1].path'],
       ['Setns', ['/proc/42/ns/mnt', CLONE.NEWNS], 'linux.namespaces[0].path'],
@@ -164,13 +226,12 @@ t.test('namespaces', async (t) => {
     ]);
   });
 
-  t.test('cgroup: unshared by the init after the Cloned sync, not a clone flag', async (t) => {
+  t.test('cgroup: unshared by the init, born in its cgroup, first thing; not a clone flag', async (t) => {
     const spec = base();
     spec.linux!.namespaces!.push({ type: 'cgroup' });
-    const plan = compile(spec);
-    t.equal(plan.ops[1].args[0], CLONE.NEWPID | CLONE.NEWNET | CLONE.NEWIPC | CLONE.NEWUTS | CLONE.NEWNS);
-    t.same(brief(plan.ops.slice(2, 4)), [
-      ['Sync', [SyncTag.Cloned], 'linux'],
+    const plan = core(compile(spec));
+    t.equal(plan.ops[1].args[0], FLAGS);
+    t.same(brief(plan.ops.slice(2, 3)), [
       ['Unshare', [CLONE.NEWCGROUP], 'linux.namespaces[5]'],
     ]);
     t.equal(ofCode(plan, Op.Unshare).length, 1);
@@ -180,7 +241,7 @@ t.test('namespaces', async (t) => {
     const spec = base();
     spec.linux!.namespaces!.push({ type: 'time' });
     spec.linux!.timeOffsets = { monotonic: { secs: 10 }, boottime: { secs: 20, nanosecs: 5 } };
-    const plan = compile(spec);
+    const plan = core(compile(spec));
     t.same(names(plan.ops.slice(0, 4)), ['OpenFifo', 'Unshare', 'WriteFile', 'Clone']);
     t.same(plan.ops[1].args, [CLONE.NEWTIME]);
     t.equal(plan.ops[1].field, 'linux.namespaces[5]');
@@ -193,7 +254,7 @@ t.test('namespaces', async (t) => {
   t.test('time without offsets: no WriteFile', async (t) => {
     const spec = base();
     spec.linux!.namespaces!.push({ type: 'time' });
-    const plan = compile(spec);
+    const plan = core(compile(spec));
     t.same(names(plan.ops.slice(0, 3)), ['OpenFifo', 'Unshare', 'Clone']);
   });
 });
@@ -203,7 +264,7 @@ t.test('user namespace', async (t) => {
   spec.linux!.namespaces!.push({ type: 'user' });
   spec.linux!.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
   spec.linux!.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
-  const plan = compile(spec);
+  const plan = core(compile(spec));
   t.equal((plan.ops[1].args[0] as number) & CLONE.NEWUSER, CLONE.NEWUSER);
   t.same(brief(plan.ops.slice(2, 5)), [
     ['Sync', [SyncTag.Cloned], 'linux'],
@@ -216,8 +277,8 @@ t.test('user namespace', async (t) => {
 t.test('hostname and domainname', async (t) => {
   const spec = base();
   spec.domainname = 'example.test';
-  let plan = compile(spec);
-  t.same(brief(plan.ops.slice(4, 6)), [
+  let plan = core(compile(spec));
+  t.same(brief(plan.ops.slice(3, 5)), [
     ['Sethostname', ['box'], 'hostname'],
     ['Setdomainname', ['example.test'], 'domainname'],
   ]);
@@ -235,9 +296,8 @@ t.test('hostname and domainname', async (t) => {
 });
 
 t.test('session keyring: a new one named after the container unless --no-new-keyring', async (t) => {
-  let plan = compile(base());
-  t.same(brief(plan.ops.slice(2, 4)), [
-    ['Sync', [SyncTag.Cloned], 'linux'],
+  let plan = core(compile(base()));
+  t.same(brief(plan.ops.slice(2, 3)), [
     ['JoinKeyring', ['_ses.c1'], '--no-new-keyring'],
   ]);
   plan = compile(base(), { id: 'web-7', noNewKeyring: true });
@@ -584,7 +644,7 @@ t.test('no mount namespace: chroot, and nothing that changes the host\'s propaga
   t.same(brief(ofCode(plan, Op.Chroot)), [['Chroot', ['/bundle/rootfs'], 'linux.namespaces']]);
   t.same(forField(plan, 'linux.rootfsPropagation'), [], 'no propagation change of /');
   t.ok(indexOf(plan, Op.Chroot) > ofCode(plan, Op.Mount).map((o) => plan.ops.indexOf(o)).sort((a, b) => a - b)[2], 'after the mounts');
-  const exec = compileExecPlan({ spec, id: 'c1', initPid: 4242, foreground: true, preserveFds: 0, host: host() });
+  const exec = compileExecPlan({ spec, id: 'c1', initPid: 4242, cgroupPath: '/tsrun/c1', foreground: true, preserveFds: 0, host: host() });
   t.same(ofCode(exec, Op.Chroot).map((o) => o.args), [['/proc/4242/root']], 'exec: into the init\'s root');
   t.ok(indexOf(exec, Op.Chroot) < indexOf(exec, Op.Clone), 'exec: before the fork');
 });
@@ -638,13 +698,13 @@ t.test('process', async (t) => {
     t.ok(indexOf(plan, Op.WriteFile) < indexOf(plan, Op.ReadonlyPath), 'WriteFile before ReadonlyPath');
   });
 
-  t.test('oomScoreAdj right after the Cloned sync', async (t) => {
+  t.test('oomScoreAdj first thing in the init', async (t) => {
     const spec = base();
     spec.process!.oomScoreAdj = -500;
-    const plan = compile(spec);
-    t.equal(Op[plan.ops[3].code], 'WriteFile');
-    t.same([plan.ops[3].args[0], text(plan.ops[3].args[1]), plan.ops[3].field], ['/proc/self/oom_score_adj', '-500', 'process.oomScoreAdj']);
-    t.equal(Op[plan.ops[4].code], 'JoinKeyring');
+    const plan = core(compile(spec));
+    t.equal(Op[plan.ops[2].code], 'WriteFile');
+    t.same([plan.ops[2].args[0], text(plan.ops[2].args[1]), plan.ops[2].field], ['/proc/self/oom_score_adj', '-500', 'process.oomScoreAdj']);
+    t.equal(Op[plan.ops[3].code], 'JoinKeyring');
   });
 
   t.test('rlimits and cwd', async (t) => {
@@ -757,7 +817,7 @@ t.test('process', async (t) => {
 
   t.test('foreground: the helper waits for the init', async (t) => {
     const plan = compile(base(), { foreground: true });
-    t.equal(plan.ops[1].args[1], 1);
+    t.equal(ofCode(plan, Op.Clone)[0].args[1], 1);
     t.equal(plan.waitForInit, true);
   });
 });
@@ -768,15 +828,17 @@ t.test('formatPlan numbers each step and says who takes it', async (t) => {
   const plan = compile(spec);
   const lines = formatPlan(plan).split('\n');
   t.equal(lines.length, plan.ops.length);
-  t.same(lines.slice(0, 4), [
+  t.same(lines.slice(0, 6), [
     '  0  helper  create the exec fifo /run/tsrun/c1/exec.fifo    [exec fifo]',
-    '  1  helper  unshare a new time namespace for the init    [linux.namespaces[5]]',
-    '  2  helper  clone the container init into new ipc, uts, network, pid, mount namespaces    [linux.namespaces]',
-    '  3  init    wait for tsrun to place the init in its cgroup    [linux]',
+    '  1  helper  wait for tsrun to make the container\'s cgroup    [linux.cgroupsPath]',
+    `  2  helper  move the helper into ${V1_TASKS.join(', ')} (the init is born there); open /sys/fs/cgroup/unified/tsrun/c1 to clone the init into    [linux.cgroupsPath]`,
+    '  3  helper  unshare a new time namespace for the init    [linux.namespaces[5]]',
+    '  4  helper  clone the container init into new ipc, uts, network, pid, mount namespaces    [linux.namespaces]',
+    '  5  init    join a new session keyring _ses.c1, not the caller\'s    [--no-new-keyring]',
   ]);
   lines.forEach((line, i) => {
     t.equal(line.slice(0, 3), String(i).padStart(3), `line ${i} is numbered`);
-    t.equal(line.slice(5, 11), i <= 2 ? 'helper' : 'init  ', `line ${i} says who`);
+    t.equal(line.slice(5, 11), i <= 4 ? 'helper' : 'init  ', `line ${i} says who`);
     t.ok(line.endsWith(`[${plan.ops[i].field}]`), `line ${i} names the field`);
   });
   t.equal(lines.at(-1), ` ${plan.ops.length - 1}  init    execve ["sh","-c","true"]    [process.args]`);
