@@ -1,6 +1,6 @@
 import { Op } from '../native/protocol';
 import { enterCgroupOp } from './cgroup';
-import type { Spec } from '../spec/types';
+import type { NamespaceType, Spec } from '../spec/types';
 import type { HostFacts } from './context';
 import { FLAG, JOIN_ORDER, PROC_NS_NAME } from './namespaces';
 import { op } from './ops';
@@ -39,12 +39,13 @@ export function compileExecPlan(x: ExecInput): Plan {
   // Before any namespace is joined: the cgroup paths are the host's.
   const enterCgroup = enterCgroupOp(x.host.cgroupLayout, x.cgroupPath, x.host.ownCgroups, x.foreground);
   if (enterCgroup) ops.push(enterCgroup);
-  for (const t of JOIN_ORDER.filter((t) => have.has(t))) {
-    ops.push(op.setns(`/proc/${x.initPid}/ns/${PROC_NS_NAME[t]}`, FLAG[t], t, 'linux.namespaces'));
-  }
+  const join = (t: NamespaceType) => op.setns(`/proc/${x.initPid}/ns/${PROC_NS_NAME[t]}`, FLAG[t], t, 'linux.namespaces');
+  for (const t of JOIN_ORDER.filter((t) => have.has(t) && t !== 'cgroup')) ops.push(join(t));
   // No mount namespace of its own: the container's root is only the init's root directory.
   if (!have.has('mount')) ops.push(op.chroot(`/proc/${x.initPid}/root`, 'linux.namespaces'));
   ops.push(op.clone(0, [], x.foreground));
+  // The cgroup namespace after the clone into the cgroup (see planNamespaces).
+  if (have.has('cgroup')) ops.push(join('cgroup'));
   ops.push(...tty.inContainer);
   ops.push(...processSetupOps(x.spec));
   ops.push(...withLsm(processExecOps(input), input).filter((o) => o.code !== Op.WaitFifo));

@@ -29,7 +29,7 @@ export interface NamespacePlan {
   beforeClone: PlanOp[];
   cloneFlags: number;
   created: NamespaceType[];
-  // Run by the init right after tsrun placed it in its cgroup.
+  // Run by the init first, in its cgroup: the cgroup namespace.
   afterCgroup: PlanOp[];
   has: (t: NamespaceType) => boolean;
   isNew: (t: NamespaceType) => boolean;
@@ -46,7 +46,12 @@ export function planNamespaces(spec: Spec): NamespacePlan {
   for (const type of JOIN_ORDER) {
     const entry = byType.get(type);
     if (!entry) continue;
-    if (entry.ns.path) {
+    if (entry.ns.path && type === 'cgroup') {
+      // In the init, like a new one: the helper clones the init into its
+      // cgroup2 directory, which the kernel refuses (ENOENT) from inside a
+      // cgroup namespace that does not hold the helper's own cgroup.
+      afterCgroup.push(op.setns(entry.ns.path, FLAG[type], type, `${entry.field}.path`));
+    } else if (entry.ns.path) {
       beforeClone.push(op.setns(entry.ns.path, FLAG[type], type, `${entry.field}.path`));
     } else if (type === 'time') {
       // A new time namespace takes its offsets before any process is in it,

@@ -72,3 +72,25 @@ t.test('cgroups made below the container\'s are removed at delete', async (t) =>
   t.equal(b.run(['delete', '--force', id]).status, 0);
   for (const m of mounts) t.notOk(existsSync(join(m, top)), `nothing left in ${m}`);
 });
+
+// The init and exec's process are cloned into the cgroup2 directory, which
+// the kernel refuses (with nsdelegate, as in the cgroup-v2 guest) from
+// inside a cgroup namespace that does not hold the helper's own cgroup: the
+// cgroup namespace is joined after the clone.
+t.test('exec into a cgroup namespace, and a container joining one by path', async (t) => {
+  const spec = baseSpec(['sleep', '1000']);
+  spec.linux!.namespaces!.push({ type: 'cgroup' });
+  const b = makeCgBundle(t, spec);
+  const id = uniqueId('cgns-exec');
+  t.equal(b.run(['run', '-d', '-b', b.dir, id]).status, 0);
+  const r = b.run(['exec', id, 'cat', '/proc/self/cgroup']);
+  t.equal(r.status, 0, r.stderr);
+  for (const line of r.stdout.trim().split('\n')) t.match(line, /:\/$/, `exec: ${line}`);
+  const pid = JSON.parse(b.run(['state', id]).stdout).pid as number;
+  const joiner = baseSpec(['cat', '/proc/self/cgroup']);
+  joiner.linux!.namespaces!.push({ type: 'cgroup', path: `/proc/${pid}/ns/cgroup` });
+  const c = makeCgBundle(t, joiner);
+  const j = c.run(['run', '-b', c.dir, uniqueId('cgns-join')]);
+  t.equal(j.status, 0, j.stderr);
+  t.match(j.stdout, /:\/\.\.\//, 'its own cgroup, seen from the other container\'s namespace');
+});

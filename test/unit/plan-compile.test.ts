@@ -188,6 +188,18 @@ t.test('the cgroup: the helper enters it, the init is born in it', async (t) => 
     const plan = compile(spec);
     t.ok(indexOf(plan, Op.EnterCgroup) < indexOf(plan, Op.Setns));
   });
+  t.test('a cgroup namespace is joined by the init, after the clone into the cgroup', async (t) => {
+    const spec = base();
+    spec.linux!.namespaces!.push({ type: 'cgroup', path: '/proc/42/ns/cgroup' });
+    const plan = compile(spec);
+    const setns = ofCode(plan, Op.Setns);
+    t.same(brief(setns), [['Setns', ['/proc/42/ns/cgroup', CLONE.NEWCGROUP], 'linux.namespaces[5].path']]);
+    t.equal(plan.ops.indexOf(setns[0]), indexOf(plan, Op.Clone) + 1, 'first thing in the init');
+    spec.linux!.namespaces = spec.linux!.namespaces!.map((n) => (n.type === 'cgroup' ? { type: 'cgroup' } : n));
+    const exec = compileExecPlan({ spec, id: 'c1', initPid: 4242, cgroupPath: '/tsrun/c1', foreground: false, preserveFds: 0, host: host() });
+    const joins = ofCode(exec, Op.Setns).map((o) => [o.args[0], exec.ops.indexOf(o) > indexOf(exec, Op.Clone)]);
+    t.same(joins.filter(([, after]) => after), [['/proc/4242/ns/cgroup', true]], 'exec: only the cgroup namespace after the fork');
+  });
   t.test('exec: entered first, no sync; back to wait in the foreground', async (t) => {
     const exec = compileExecPlan({ spec: base(), id: 'c1', initPid: 4242, cgroupPath: '/tsrun/c1', foreground: true, preserveFds: 0, host: { ...host(), ownCgroups: own } });
     t.same(names(exec.ops.slice(0, 2)), ['EnterCgroup', 'Setns']);
