@@ -2,7 +2,7 @@ import { closeSync, readSync, writeSync } from 'node:fs';
 import { helperPath } from './helper-path';
 import { Msg, SyncTag } from './protocol';
 import { encodePlan } from './plan-encoder';
-import { spawnAddon } from './spawn-addon';
+import { exitOf, spawnAddon } from './spawn-addon';
 import type { Plan } from '../plan/types';
 import { describeFailure } from '../plan/failure';
 import { UserError, isUserError } from '../util/errors';
@@ -85,9 +85,6 @@ export async function runHelper(plan: Plan, cwd: string, preserveFds: number, h:
   } catch (e) {
     throw new UserError(`cannot run ${path}: ${(e as Error).message}`);
   }
-  // Reaps the helper whenever it ends; it exits with the init's code, or
-  // 128+N when a signal N ended it.
-  const exited = spawnAddon().wait(child.pid).catch(() => 255);
   const send = (type: Msg, payload?: Buffer) => {
     const data = frame(type, payload);
     let off = 0;
@@ -146,7 +143,7 @@ export async function runHelper(plan: Plan, cwd: string, preserveFds: number, h:
           break;
         }
         case Msg.Ready:
-          return { pid, exited };
+          return { pid, exited: helperExit(child.pid, plan.waitForInit) };
         case Msg.Error: {
           const index = m.payload.readUInt32LE(0);
           const errno = m.payload.readInt32LE(4);
@@ -154,7 +151,23 @@ export async function runHelper(plan: Plan, cwd: string, preserveFds: number, h:
         }
       }
     }
+  } catch (e) {
+    // Reaped when it ends (tsrun exits without waiting for that).
+    void exitOf(child.pid).catch(() => {});
+    throw e;
   } finally {
     closeSync(child.fd);
+  }
+}
+
+// The helper exits with the init's code (or 128+N when signal N ended it)
+// when it waits for the init; otherwise right after the clone, so that it
+// is reaped at once.
+function helperExit(pid: number, waitsForInit: boolean): Promise<number> {
+  if (waitsForInit) return exitOf(pid).catch(() => 255);
+  try {
+    return Promise.resolve(spawnAddon().waitpid(pid, true) ?? 255);
+  } catch {
+    return Promise.resolve(255);
   }
 }

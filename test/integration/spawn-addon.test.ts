@@ -29,7 +29,7 @@ t.test('the child gets fds 0 to keep-1, the socket as fd keep, no environment, t
   const child = addon.spawn('/bin/sh', ['my-sh', '-c', script], cwd, 3);
   t.ok(child.pid > 0 && child.fd > 2);
   const out = readAll(child.fd);
-  t.equal(await addon.wait(child.pid), 0);
+  t.equal(addon.waitpid(child.pid, true), 0);
   const fds = out.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
   // The test runner may have closed some of stdio; ls opens one more fd
   // (the directory it lists), the lowest free one.
@@ -48,21 +48,22 @@ t.test('the child gets fds 0 to keep-1, the socket as fd keep, no environment, t
 t.test('more fds kept: the socket moves up', async (t) => {
   const child = addon.spawn('/bin/sh', ['sh', '-c', 'echo ok >&5'], '/', 5);
   t.equal(readAll(child.fd), 'ok\n');
-  t.equal(await addon.wait(child.pid), 0);
+  t.equal(addon.waitpid(child.pid, true), 0);
 });
 
-t.test('wait: the exit code, or 128+N after signal N', async (t) => {
-  const exit7 = addon.spawn('/bin/sh', ['sh', '-c', 'exit 7'], '/', 3);
+t.test('waitpid: the exit code, or 128+N after signal N; null while it runs', async (t) => {
+  const exit7 = addon.spawn('/bin/sh', ['sh', '-c', 'read x <&3; exit 7'], '/', 3);
+  t.equal(addon.waitpid(exit7.pid, false), null, 'still running');
   closeSync(exit7.fd);
-  t.equal(await addon.wait(exit7.pid), 7);
+  t.equal(addon.waitpid(exit7.pid, true), 7);
   const killed = addon.spawn('/bin/sh', ['sh', '-c', 'kill -TERM $$'], '/', 3);
   closeSync(killed.fd);
-  t.equal(await addon.wait(killed.pid), 128 + 15);
+  t.equal(addon.waitpid(killed.pid, true), 128 + 15);
 });
 
 t.test('failures are thrown with the reason', async (t) => {
   t.throws(() => addon.spawn('/no/such/program', ['x'], '/', 3), /posix_spawn: No such file or directory/);
   t.throws(() => addon.spawn('/bin/true', ['x'], '/no/such/dir', 3), /posix_spawn: No such file or directory/);
   t.throws(() => addon.spawn('/bin/true', ['x'], '/', 2), /bad arguments/);
-  await t.rejects(addon.wait(1 << 22), /waitpid/, 'not a child of this process');
+  t.throws(() => addon.waitpid(1, true), /waitpid: No child processes/, 'not a child of this process');
 });

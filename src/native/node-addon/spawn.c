@@ -15,9 +15,10 @@
  *     keepFds-1 stay open in it as they are, a new stream socket is its fd
  *     keepFds, and nothing else is open. fd is tsrun's end of the socket
  *     (close-on-exec, blocking). Throws with errno's message on failure.
- *   wait(pid) -> Promise<number>
- *     waits for the process on Node's thread pool; resolves with its exit
- *     code, or 128+N when signal N ended it.
+ *   waitpid(pid, block) -> number | null
+ *     the exit code of the process, or 128+N when signal N ended it; null
+ *     when it is still running and block is false. Throws with errno's
+ *     message (ECHILD: not a child of this process).
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -26,6 +27,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -133,66 +135,31 @@ static napi_value js_spawn(napi_env env, napi_callback_info info)
 	return result;
 }
 
-struct waiter {
-	pid_t pid;
-	int code;
-	napi_deferred deferred;
-	napi_async_work work;
-};
-
-/* On the thread pool. */
-static void wait_execute(napi_env env, void *data)
+static napi_value js_waitpid(napi_env env, napi_callback_info info)
 {
-	(void)env;
-	struct waiter *w = data;
-	int status;
-	while (waitpid(w->pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			w->code = -errno;
-			return;
-		}
-	}
-	w->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static void wait_complete(napi_env env, napi_status status, void *data)
-{
-	struct waiter *w = data;
-	napi_value v;
-	if (status == napi_ok && w->code >= 0) {
-		napi_create_int32(env, w->code, &v);
-		napi_resolve_deferred(env, w->deferred, v);
-	} else {
-		napi_value msg;
-		char text[128];
-		snprintf(text, sizeof text, "waitpid %d: %s", w->pid, w->code < 0 ? strerror(-w->code) : "cancelled");
-		napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
-		napi_create_error(env, NULL, msg, &v);
-		napi_reject_deferred(env, w->deferred, v);
-	}
-	napi_delete_async_work(env, w->work);
-	free(w);
-}
-
-static napi_value js_wait(napi_env env, napi_callback_info info)
-{
-	size_t argc = 1;
-	napi_value arg, promise, name;
+	size_t argc = 2;
+	napi_value args[2], result;
 	int32_t pid;
-	if (napi_get_cb_info(env, info, &argc, &arg, NULL, NULL) != napi_ok || argc != 1 ||
-	    napi_get_value_int32(env, arg, &pid) != napi_ok || pid <= 0) {
-		napi_throw_type_error(env, NULL, "wait(pid)");
+	bool block;
+	if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 2 ||
+	    napi_get_value_int32(env, args[0], &pid) != napi_ok || pid <= 0 ||
+	    napi_get_value_bool(env, args[1], &block) != napi_ok) {
+		napi_throw_type_error(env, NULL, "waitpid(pid, block)");
 		return NULL;
 	}
-	struct waiter *w = calloc(1, sizeof *w);
-	if (!w)
-		return throw_errno(env, "wait", ENOMEM);
-	w->pid = pid;
-	napi_create_promise(env, &w->deferred, &promise);
-	napi_create_string_utf8(env, "tsrun-wait", NAPI_AUTO_LENGTH, &name);
-	napi_create_async_work(env, NULL, name, wait_execute, wait_complete, w, &w->work);
-	napi_queue_async_work(env, w->work);
-	return promise;
+	int status;
+	pid_t got;
+	do
+		got = waitpid(pid, &status, block ? 0 : WNOHANG);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return throw_errno(env, "waitpid", errno);
+	if (got == 0) {
+		napi_get_null(env, &result);
+		return result;
+	}
+	napi_create_int32(env, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), &result);
+	return result;
 }
 
 NAPI_MODULE_INIT()
@@ -200,7 +167,7 @@ NAPI_MODULE_INIT()
 	napi_value fn;
 	napi_create_function(env, "spawn", NAPI_AUTO_LENGTH, js_spawn, NULL, &fn);
 	napi_set_named_property(env, exports, "spawn", fn);
-	napi_create_function(env, "wait", NAPI_AUTO_LENGTH, js_wait, NULL, &fn);
-	napi_set_named_property(env, exports, "wait", fn);
+	napi_create_function(env, "waitpid", NAPI_AUTO_LENGTH, js_waitpid, NULL, &fn);
+	napi_set_named_property(env, exports, "waitpid", fn);
 	return exports;
 }
