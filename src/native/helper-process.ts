@@ -124,8 +124,9 @@ export async function runHelper(plan: Plan, cwd: string, preserveFds: number, h:
     }
     let pid = 0;
     // The helper reports the pid and the init syncs on one socket: the
-    // init's first sync may come before the pid.
+    // init's first sync, and even its ready, may come before the pid.
     const early: number[] = [];
+    let ready = false;
     for (;;) {
       const m = reader.next();
       if (!m) throw new UserError(pid ? 'the container init exited before it was set up' : 'tsrun-helper exited before it started the container init');
@@ -134,6 +135,7 @@ export async function runHelper(plan: Plan, cwd: string, preserveFds: number, h:
           pid = m.payload.readInt32LE(0);
           h.onPid(pid);
           for (const tag of early.splice(0)) await sync(tag);
+          if (ready) return { pid, exited: helperExit(child.pid, plan.waitForInit) };
           break;
         case Msg.Sync: {
           const tag = m.payload.readUInt32LE(0);
@@ -143,6 +145,10 @@ export async function runHelper(plan: Plan, cwd: string, preserveFds: number, h:
           break;
         }
         case Msg.Ready:
+          if (!pid) {
+            ready = true;
+            break;
+          }
           return { pid, exited: helperExit(child.pid, plan.waitForInit) };
         case Msg.Error: {
           const index = m.payload.readUInt32LE(0);

@@ -26,11 +26,14 @@ static int read_full(int fd, void *buf, size_t len)
 	return 0;
 }
 
-static int write_full(int fd, const void *buf, size_t len)
+/* The sync fd is a socket: a tsrun that has gone away makes a send fail
+ * with EPIPE, not end the helper with SIGPIPE (which signal it leaves at
+ * its default, for the container's sake). */
+static int send_full(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -73,7 +76,7 @@ int send_msg(int fd, uint32_t type, const void *payload, uint32_t len)
 	memcpy(buf, head, 8);
 	if (len)
 		memcpy(buf + 8, payload, len);
-	return write_full(fd, buf, 8 + len);
+	return send_full(fd, buf, 8 + len);
 }
 
 void report_error(struct ctx *c, uint32_t index, int err)
