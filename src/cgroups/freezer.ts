@@ -2,8 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError, errorCode } from '../util/errors';
 import { sleepSync } from '../util/sleep';
-import { detectLayout, type CgroupLayout } from './layout';
-import { cgroupDir } from './manager';
+import { cgroupDir, detectLayout, type CgroupLayout } from './layout';
 
 // The cgroup freezer behind pause and resume. Two interfaces, detected:
 //

@@ -4,8 +4,6 @@ import { UserError } from '../util/errors';
 import { sleepSync } from '../util/sleep';
 import { CgroupLayout, Hierarchy, cgroupDir, hierarchyKey, ownCgroups } from './layout';
 
-export { cgroupDir } from './layout';
-
 // A container's cgroup: one directory per hierarchy. tsrun creates and
 // removes only these; the host's hierarchies are never changed.
 export class Cgroup {

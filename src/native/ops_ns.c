@@ -121,7 +121,9 @@ int op_clone(struct ctx *c, const struct op *op, pid_t *child)
 	long pid = clone3_with(&args);
 	if (pid < 0 && c->cgroup2_fd >= 0 && (errno == EINVAL || errno == E2BIG || errno == ENOSYS)) {
 		/* Before Linux 5.7 there is no CLONE_INTO_CGROUP: the helper moves
-		 * itself (the whole process, which waits) and the init is born there. */
+		 * itself (the whole process, which waits) and the init is born
+		 * there. A helper that waits for the init then stays in that
+		 * cgroup2 directory: it returns to its v1 cgroups only. */
 		if (move_self_into(c->cgroup2_fd, "cgroup.procs") < 0)
 			return -1;
 		args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;

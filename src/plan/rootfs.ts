@@ -1,6 +1,5 @@
 import { posix, resolve } from 'node:path';
-import type { Hierarchy } from '../cgroups/layout';
-import { cgroupDir } from '../cgroups/manager';
+import { cgroupDir, type Hierarchy } from '../cgroups/layout';
 import type { Mount } from '../spec/types';
 import type { CompileInput } from './context';
 import { ConfigError } from './context';

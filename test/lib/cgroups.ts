@@ -6,8 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOP, tsrun, type Bundle, type TestLike } from './tsrun';
-import { detectLayout } from '../../src/cgroups/layout';
-import { cgroupDir } from '../../src/cgroups/manager';
+import { cgroupDir, detectLayout } from '../../src/cgroups/layout';
 import type { Spec } from '../../src/spec/types';
 
 export const LAYOUT = detectLayout();

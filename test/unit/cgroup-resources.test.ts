@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostProbe, planResources, type CgroupLike } from '../../src/cgroups/apply';
 import { deviceProgram, encodeProgram, runProgram } from '../../src/cgroups/devices-bpf';
-import type { CgroupLayout } from '../../src/cgroups/layout';
-import { cgroupDir } from '../../src/cgroups/manager';
+import { cgroupDir, type CgroupLayout } from '../../src/cgroups/layout';
 import { blkioToIoWeight, deviceRules, sharesToWeight, v1DeviceLine, v2Swap, type Probe, type Resources, type Step, type WriteStep } from '../../src/cgroups/resources';
 import { memoryV1 } from '../../src/cgroups/resources-v1';
 
